@@ -1,0 +1,48 @@
+/* The program's state, private to lib/syscall-linux. */
+#ifndef LINUX_PROC_H
+#define LINUX_PROC_H
+
+#include <stdint.h>
+
+#include "abi.h"
+#include "arch.h"
+#include "core.h"
+#include "mm.h"
+
+#define PROC_PATH_MAX	4096
+
+struct sigaction_k {
+	uint64_t handler, flags, restorer, mask;
+};
+
+struct proc {
+	struct mm_as as;
+	char exe[PROC_PATH_MAX];
+	int pid;
+
+	/* Thread bookkeeping for the one thread, until lib/sched has threads. */
+	uint64_t clear_child_tid;
+	uint64_t robust_list, robust_len;
+	uint64_t rseq, rseq_sig;
+	uint32_t rseq_len;
+
+	struct l_rlimit rlimits[L_RLIMIT_NLIMITS];
+	struct sigaction_k sigactions[L_NSIG];
+	uint64_t sigmask;
+	struct l_termios termios;
+	uint64_t gs_base;
+};
+
+extern struct proc *current;
+
+/* The syscall table's element: all arguments are integer registers. */
+typedef long (*syscall_fn)(long, long, long, long, long, long);
+
+/* Ends the program with a Linux wait status byte. */
+void proc_exit(int status) __attribute__((noreturn));
+
+/* Randomness for AT_RANDOM, getrandom and ASLR. */
+void random_fill(void *buf, size_t n);
+uint64_t random_u64(void);
+
+#endif

@@ -1,0 +1,142 @@
+/* brk and anonymous mmap/munmap/mprotect over lib/mm's address space. */
+#include "proc.h"
+#include "syscalls.h"
+
+#define PAGE		MM_PAGE_SIZE
+#define BRK_MAX		(1ull << 40)	/* how far the break may grow */
+
+static unsigned prot_from_linux(long prot)
+{
+	unsigned p = 0;
+
+	if (prot & L_PROT_READ)
+		p |= MM_PROT_READ;
+	if (prot & L_PROT_WRITE)
+		p |= MM_PROT_WRITE | MM_PROT_READ;	/* x86 cannot write-only */
+	if (prot & L_PROT_EXEC)
+		p |= MM_PROT_EXEC | MM_PROT_READ;
+	return p;
+}
+
+static bool user_range_ok(uint64_t addr, uint64_t len)
+{
+	return addr < MM_USER_END && len <= MM_USER_END - addr;
+}
+
+long sys_brk(uint64_t want)
+{
+	struct mm_as *as = &current->as;
+	uint64_t old_top = ALIGN_UP(as->brk_end, PAGE);
+	uint64_t new_top = ALIGN_UP(want, PAGE);
+
+	if (want < as->brk_start || want - as->brk_start > BRK_MAX)
+		return (long)as->brk_end;
+	if (new_top > old_top) {
+		/* Never grow over another mapping. */
+		for (uint64_t va = old_top; va < new_top; va += PAGE)
+			if (mm_as_find(as, va))
+				return (long)as->brk_end;
+		if (mm_as_map(as, old_top, new_top - old_top,
+			      MM_PROT_READ | MM_PROT_WRITE, MM_AREA_ANON | MM_AREA_HEAP))
+			return (long)as->brk_end;
+	} else if (new_top < old_top) {
+		mm_as_unmap(as, new_top, old_top - new_top);
+	}
+	as->brk_end = want;
+	return (long)want;
+}
+
+static long mmap_flags_ok(long flags)
+{
+	long type = flags & L_MAP_TYPE;
+
+	if (type != L_MAP_PRIVATE && type != L_MAP_SHARED &&
+	    type != L_MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (flags & L_MAP_HUGETLB)
+		return -EINVAL;		/* no hugetlbfs */
+	return 0;
+}
+
+/* Chooses where a mapping goes: 0 and *where, or -errno. */
+static long mmap_place(struct mm_as *as, uint64_t addr, uint64_t len, long flags,
+		       uint64_t *where)
+{
+	if (flags & (L_MAP_FIXED | L_MAP_FIXED_NOREPLACE)) {
+		if (addr & (PAGE - 1) || !user_range_ok(addr, len))
+			return -EINVAL;
+		if (flags & L_MAP_FIXED_NOREPLACE && !(flags & L_MAP_FIXED))
+			for (uint64_t va = addr; va < addr + len; va += PAGE)
+				if (mm_as_find(as, va))
+					return -EEXIST;
+		*where = addr;
+		return 0;
+	}
+	if (addr && !(addr & (PAGE - 1)) && user_range_ok(addr, len) &&
+	    addr >= PAGE * 16) {
+		uint64_t va;
+
+		for (va = addr; va < addr + len; va += PAGE)
+			if (mm_as_find(as, va))
+				break;
+		if (va == addr + len) {	/* the hint is free */
+			*where = addr;
+			return 0;
+		}
+	}
+	*where = mm_as_find_free(as, len);
+	return *where ? 0 : -ENOMEM;
+}
+
+long sys_mmap(uint64_t addr, uint64_t len, long prot, long flags, long fd,
+	      uint64_t off)
+{
+	struct mm_as *as = &current->as;
+	uint64_t where;
+	long r;
+
+	if (len == 0 || (off & (PAGE - 1)))
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE);
+	if (len == 0 || len >= MM_USER_END)
+		return -ENOMEM;
+	if ((r = mmap_flags_ok(flags)))
+		return r;
+	if (!(flags & L_MAP_ANONYMOUS))
+		return fd >= 0 && fd <= 2 ? -ENODEV : -EBADF;	/* no files yet */
+	if ((r = mmap_place(as, addr, len, flags, &where)))
+		return r;
+	r = mm_as_map(as, where, len, prot_from_linux(prot),
+		      MM_AREA_ANON | ((flags & L_MAP_STACK) ? MM_AREA_STACK : 0));
+	if (r)
+		return r;
+	return (long)where;
+}
+
+long sys_munmap(uint64_t addr, uint64_t len)
+{
+	if ((addr & (PAGE - 1)) || len == 0)
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE);
+	if (!user_range_ok(addr, len))
+		return -EINVAL;
+	return mm_as_unmap(&current->as, addr, len);
+}
+
+long sys_mprotect(uint64_t addr, uint64_t len, long prot)
+{
+	if (addr & (PAGE - 1))
+		return -EINVAL;
+	if (prot & ~(L_PROT_READ | L_PROT_WRITE | L_PROT_EXEC))
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE);
+	if (!user_range_ok(addr, len))
+		return -ENOMEM;
+	if (len == 0)
+		return 0;
+	/* Linux wants the whole range mapped. */
+	for (uint64_t va = addr; va < addr + len; va += PAGE)
+		if (!mm_as_find(&current->as, va))
+			return -ENOMEM;
+	return mm_as_protect(&current->as, addr, len, prot_from_linux(prot));
+}

@@ -1,0 +1,220 @@
+/* Identity, limits, exit and the thread-setup calls libc makes at start. */
+#include "plat.h"
+#include "proc.h"
+#include "syscalls.h"
+
+#include <string.h>
+
+#define ROBUST_LIST_HEAD_SIZE	24
+#define RSEQ_MIN_LEN		32
+#define RSEQ_FLAG_UNREGISTER	1
+
+long sys_exit_group(long status)
+{
+	proc_exit((int)(status & 0xff));
+}
+
+/* With one thread, the thread's exit ends the process. */
+long sys_exit(long status)
+{
+	proc_exit((int)(status & 0xff));
+}
+
+long sys_getpid(void) { return current->pid; }
+long sys_gettid(void) { return current->pid; }
+long sys_getppid(void) { return 0; }	/* started by the kernel, as init is */
+long sys_getuid(void) { return 0; }
+long sys_geteuid(void) { return 0; }
+long sys_getgid(void) { return 0; }
+long sys_getegid(void) { return 0; }
+long sys_getpgrp(void) { return current->pid; }
+long sys_getsid(long pid) { return pid == 0 || pid == current->pid ? current->pid : -ESRCH; }
+long sys_getpgid(long pid) { return sys_getsid(pid); }
+
+long sys_getresuid(uint64_t r, uint64_t e, uint64_t s)
+{
+	uint32_t zero = 0;
+
+	if (copy_to_user((void *)r, &zero, 4) || copy_to_user((void *)e, &zero, 4) ||
+	    copy_to_user((void *)s, &zero, 4))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_getresgid(uint64_t r, uint64_t e, uint64_t s)
+{
+	return sys_getresuid(r, e, s);
+}
+
+long sys_uname(uint64_t ubuf)
+{
+	struct l_utsname u;
+
+	memset(&u, 0, sizeof(u));
+	strcpy(u.sysname, "Linux");
+	strcpy(u.nodename, "tessera");
+	strcpy(u.release, "6.1.0-tessera");
+	strcpy(u.version, "#1 SMP Tessera");
+	strcpy(u.machine, "x86_64");
+	strcpy(u.domainname, "(none)");
+	return copy_to_user((void *)ubuf, &u, sizeof(u));
+}
+
+long sys_set_tid_address(uint64_t tidptr)
+{
+	current->clear_child_tid = tidptr;
+	return current->pid;
+}
+
+long sys_set_robust_list(uint64_t head, size_t len)
+{
+	if (len != ROBUST_LIST_HEAD_SIZE)
+		return -EINVAL;
+	current->robust_list = head;
+	current->robust_len = len;
+	return 0;
+}
+
+/*
+ * rseq registration.  The kernel runs one CPU and (for now) never preempts
+ * the program, so a critical section can never be interrupted: the only
+ * duty left is to keep cpu_id/cpu_id_start at 0.  Preemption (lib/sched)
+ * must add the abort-on-preempt step.
+ */
+long sys_rseq(uint64_t rseq, uint32_t len, long flags, uint32_t sig)
+{
+	uint32_t cpu[2] = { 0, 0 };	/* cpu_id_start, cpu_id */
+
+	if (flags & RSEQ_FLAG_UNREGISTER) {
+		if (current->rseq != rseq || current->rseq_len != len)
+			return -EINVAL;
+		if (current->rseq_sig != sig)
+			return -EPERM;
+		current->rseq = 0;
+		return 0;
+	}
+	if (flags)
+		return -EINVAL;
+	if (current->rseq)
+		return current->rseq == rseq ? -EBUSY : -EINVAL;
+	if (len < RSEQ_MIN_LEN || (rseq & 31))
+		return -EINVAL;
+	if (copy_to_user((void *)rseq, cpu, sizeof(cpu)))
+		return -EFAULT;
+	current->rseq = rseq;
+	current->rseq_len = len;
+	current->rseq_sig = sig;
+	return 0;
+}
+
+long sys_arch_prctl(long code, uint64_t addr)
+{
+	uint64_t v;
+
+	switch (code) {
+	case L_ARCH_SET_FS:
+		if (addr >= MM_USER_END)
+			return -EPERM;
+		arch_set_fs_base(addr);
+		return 0;
+	case L_ARCH_GET_FS:
+		v = arch_get_fs_base();
+		return copy_to_user((void *)addr, &v, sizeof(v));
+	case L_ARCH_SET_GS:
+		if (addr >= MM_USER_END)
+			return -EPERM;
+		current->gs_base = addr;
+		wrmsr(MSR_KERNEL_GS_BASE, addr);	/* swapped in on return */
+		return 0;
+	case L_ARCH_GET_GS:
+		return copy_to_user((void *)addr, &current->gs_base, sizeof(uint64_t));
+	default:
+		return -EINVAL;
+	}
+}
+
+long sys_prlimit64(long pid, long resource, uint64_t unew, uint64_t uold)
+{
+	struct l_rlimit nl;
+
+	if (pid != 0 && pid != current->pid)
+		return -ESRCH;
+	if (resource < 0 || resource >= L_RLIMIT_NLIMITS)
+		return -EINVAL;
+	if (unew && copy_from_user(&nl, (const void *)unew, sizeof(nl)))
+		return -EFAULT;
+	if (unew && nl.rlim_cur > nl.rlim_max)
+		return -EINVAL;
+	if (uold && copy_to_user((void *)uold, &current->rlimits[resource],
+				 sizeof(struct l_rlimit)))
+		return -EFAULT;
+	if (unew)
+		current->rlimits[resource] = nl;
+	return 0;
+}
+
+long sys_getrlimit(long resource, uint64_t uold)
+{
+	return sys_prlimit64(0, resource, 0, uold);
+}
+
+long sys_setrlimit(long resource, uint64_t unew)
+{
+	return sys_prlimit64(0, resource, unew, 0);
+}
+
+long sys_sched_getaffinity(long pid, size_t len, uint64_t umask)
+{
+	uint64_t mask = 1;	/* CPU 0 */
+
+	if (pid != 0 && pid != current->pid)
+		return -ESRCH;
+	if (len < sizeof(mask) || (len & 7))
+		return -EINVAL;
+	if (clear_user((void *)umask, len) ||
+	    copy_to_user((void *)umask, &mask, sizeof(mask)))
+		return -EFAULT;
+	return sizeof(mask);
+}
+
+long sys_sched_yield(void)
+{
+	return 0;	/* one runnable thread: yielding returns at once, as on Linux */
+}
+
+long sys_getcwd(uint64_t ubuf, size_t size)
+{
+	if (size < 2)
+		return -ERANGE;
+	if (copy_to_user((void *)ubuf, "/", 2))
+		return -EFAULT;
+	return 2;
+}
+
+static long readlink_common(uint64_t upath, uint64_t ubuf, long bufsiz)
+{
+	char path[PROC_PATH_MAX];
+	long r = strncpy_from_user(path, (const char *)upath, sizeof(path));
+	size_t n;
+
+	if (r < 0)
+		return r;
+	if (bufsiz <= 0)
+		return -EINVAL;
+	if (strcmp(path, "/proc/self/exe") != 0)
+		return -ENOENT;	/* the only link there is without a VFS */
+	n = MIN(strlen(current->exe), (size_t)bufsiz);
+	if (copy_to_user((void *)ubuf, current->exe, n))
+		return -EFAULT;
+	return (long)n;
+}
+
+long sys_readlink(uint64_t upath, uint64_t ubuf, long bufsiz)
+{
+	return readlink_common(upath, ubuf, bufsiz);
+}
+
+long sys_readlinkat(long dirfd, uint64_t upath, uint64_t ubuf, long bufsiz)
+{
+	return readlink_common(upath, ubuf, bufsiz);	/* absolute paths only */
+}

@@ -1,0 +1,70 @@
+/* The system call handlers, private to lib/syscall-linux. */
+#ifndef LINUX_SYSCALLS_H
+#define LINUX_SYSCALLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct l_termios;
+void console_termios_init(struct l_termios *t);
+
+/* console */
+long sys_read(long fd, uint64_t ubuf, size_t n);
+long sys_write(long fd, uint64_t ubuf, size_t n);
+long sys_writev(long fd, uint64_t uiov, long iovcnt);
+long sys_ioctl(long fd, unsigned long cmd, uint64_t arg);
+long sys_fstat(long fd, uint64_t ust);
+long sys_newfstatat(long dirfd, uint64_t upath, uint64_t ust, long flags);
+
+/* process */
+long sys_exit(long status);
+long sys_exit_group(long status);
+long sys_getpid(void);
+long sys_gettid(void);
+long sys_getppid(void);
+long sys_getuid(void);
+long sys_geteuid(void);
+long sys_getgid(void);
+long sys_getegid(void);
+long sys_getpgrp(void);
+long sys_getsid(long pid);
+long sys_getpgid(long pid);
+long sys_getresuid(uint64_t r, uint64_t e, uint64_t s);
+long sys_getresgid(uint64_t r, uint64_t e, uint64_t s);
+long sys_uname(uint64_t ubuf);
+long sys_set_tid_address(uint64_t tidptr);
+long sys_set_robust_list(uint64_t head, size_t len);
+long sys_rseq(uint64_t rseq, uint32_t len, long flags, uint32_t sig);
+long sys_arch_prctl(long code, uint64_t addr);
+long sys_prlimit64(long pid, long resource, uint64_t unew, uint64_t uold);
+long sys_getrlimit(long resource, uint64_t uold);
+long sys_setrlimit(long resource, uint64_t unew);
+long sys_sched_getaffinity(long pid, size_t len, uint64_t umask);
+long sys_sched_yield(void);
+long sys_getcwd(uint64_t ubuf, size_t size);
+long sys_readlink(uint64_t upath, uint64_t ubuf, long bufsiz);
+long sys_readlinkat(long dirfd, uint64_t upath, uint64_t ubuf, long bufsiz);
+
+/* signals */
+long sys_rt_sigaction(long sig, uint64_t uact, uint64_t uold, size_t setsize);
+long sys_rt_sigprocmask(long how, uint64_t uset, uint64_t uold, size_t setsize);
+
+/* memory */
+long sys_brk(uint64_t want);
+long sys_mmap(uint64_t addr, uint64_t len, long prot, long flags, long fd,
+	      uint64_t off);
+long sys_munmap(uint64_t addr, uint64_t len);
+long sys_mprotect(uint64_t addr, uint64_t len, long prot);
+
+/* time */
+long sys_clock_gettime(long id, uint64_t uts);
+long sys_clock_getres(long id, uint64_t uts);
+long sys_gettimeofday(uint64_t utv, uint64_t utz);
+long sys_time(uint64_t ut);
+long sys_clock_nanosleep(long id, long flags, uint64_t ureq, uint64_t urem);
+long sys_nanosleep(uint64_t ureq, uint64_t urem);
+
+/* randomness */
+long sys_getrandom(uint64_t ubuf, size_t n, long flags);
+
+#endif

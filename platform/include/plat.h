@@ -1,0 +1,58 @@
+/*
+ * The platform interface: everything the libraries may ask of the
+ * machine.  Each platform (kvm, xen, hyperv) implements all of it; Meson
+ * links exactly one.  Modelled on Solo5's solo5.h: small, and every call
+ * documented.
+ */
+#ifndef PLAT_H
+#define PLAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Exit statuses the kernel itself reports (a program's own status is
+ * passed through unchanged).  With QEMU's isa-debug-exit device QEMU's
+ * own exit code is (status << 1) | 1, truncated to 8 bits: a clean
+ * status 0 shows as 1.  Statuses above 127 do not fit, so the kvm
+ * platform also prints "tessera: exit status N" for them; tools/tessera
+ * decodes both.
+ */
+#define PLAT_EXIT_KERNEL_FAULT	123	/* CPU exception inside the kernel */
+#define PLAT_EXIT_PANIC		124	/* kernel panic */
+#define PLAT_EXIT_BAD_IMAGE	125	/* initramfs or manifest unusable */
+#define PLAT_EXIT_NOEXEC	126	/* the program is not a valid ELF */
+#define PLAT_EXIT_NOTFOUND	127	/* the program is not in the image */
+
+struct plat_mem_region {
+	uint64_t base, len;	/* physical */
+};
+
+/* Called first, with what the boot loader handed over (PVH: the
+ * physical address of hvm_start_info).  Brings up the console. */
+void plat_early_init(uint64_t boot_info);
+
+/* Usable RAM as the firmware/hypervisor reported it; returns the count. */
+size_t plat_memory_regions(struct plat_mem_region *out, size_t max);
+
+/* The kernel command line ("" if none). */
+const char *plat_cmdline(void);
+
+/* The first boot module (the initramfs): 0 and its physical range, or -ENOENT. */
+int plat_initrd(uint64_t *pa, uint64_t *len);
+
+/* Console: write never fails; read returns the bytes available now (0 if none). */
+void plat_console_write(const char *buf, size_t n);
+size_t plat_console_read(char *buf, size_t n);
+
+/* Nanoseconds since boot, monotonic; and the wall clock at boot (Unix ns). */
+uint64_t plat_monotonic_ns(void);
+uint64_t plat_boot_wallclock_ns(void);
+
+/* 64 bits of hardware randomness if the machine has any, else 0. */
+int plat_random(uint64_t *out);
+
+/* Stops the VM; the host sees `status` (see above). */
+void plat_exit(int status) __attribute__((noreturn));
+
+#endif
