@@ -8,8 +8,12 @@
 #include "plat.h"
 #include "kernel.h"
 
-static void __noreturn panic_stop(void)
+static void __noreturn panic_stop(enum panic_reason why)
 {
+	if (why == PANIC_FAULT) {
+		/* trap.c has printed the faulting frame's backtrace */
+		plat_exit(PLAT_EXIT_KERNEL_FAULT);
+	}
 	arch_backtrace((uint64_t)__builtin_frame_address(0));
 	plat_exit(PLAT_EXIT_PANIC);
 }

@@ -29,18 +29,24 @@ static const char *const vector_names[32] = {
 	"hypervisor injection", "VMM communication", "security", "reserved",
 };
 
-bool extable_fixup(struct trapframe *tf)
+static const struct extable_entry *extable_find(uint64_t rip)
 {
 	extern const struct extable_entry __extable_start[], __extable_end[];
 	const struct extable_entry *e;
 
-	for (e = __extable_start; e < __extable_end; e++) {
-		if (e->insn == tf->rip) {
-			tf->rip = e->fixup;
-			return true;
-		}
-	}
-	return false;
+	for (e = __extable_start; e < __extable_end; e++)
+		if (e->insn == rip)
+			return e;
+	return NULL;
+}
+
+bool extable_fixup(struct trapframe *tf)
+{
+	const struct extable_entry *e = extable_find(tf->rip);
+
+	if (e)
+		tf->rip = e->fixup;
+	return e != NULL;
 }
 
 static void dump_trapframe(const struct trapframe *tf)
@@ -68,19 +74,27 @@ static void kernel_fault(struct trapframe *tf)
 {
 	dump_trapframe(tf);
 	arch_backtrace(tf->rbp);
-	panic("unhandled %s in the kernel",
+	panic_fault("unhandled %s in the kernel",
 	      tf->vector < 32 ? vector_names[tf->vector] : "interrupt");
 }
 
 static void page_fault(struct trapframe *tf)
 {
 	uint64_t addr = read_cr2();
-	bool user = trapframe_from_user(tf);
 
-	if (addr < USER_END && arch_user_fault_hook(addr, tf->error, user))
-		return;
-	if (user)
+	if (trapframe_from_user(tf)) {
+		if (addr < USER_END && arch_user_fault_hook(addr, tf->error, true))
+			return;
 		arch_user_trap_hook(tf);
+	}
+	/*
+	 * In the kernel, only the user-copy instructions may touch user
+	 * memory; their faults may be demand paging.  Anything else at a
+	 * low address (a NULL dereference) is a kernel bug.
+	 */
+	if (addr < USER_END && extable_find(tf->rip) &&
+	    arch_user_fault_hook(addr, tf->error, false))
+		return;
 	if (extable_fixup(tf))
 		return;
 	kernel_fault(tf);

@@ -45,10 +45,16 @@ int vprintk(const char *fmt, va_list ap);
 /*
  * What panic() does after printing: the kernel registers a hook that dumps
  * a backtrace and stops the VM; host tests install one that longjmps.
+ * The hook learns why: a plain panic, or a CPU fault the kernel caused.
  */
-typedef void (*core_panic_fn)(void) __noreturn;
+enum panic_reason {
+	PANIC_BUG = 0,		/* panic(): a broken invariant */
+	PANIC_FAULT = 1,	/* panic_fault(): an exception in kernel code */
+};
+typedef void (*core_panic_fn)(enum panic_reason why) __noreturn;
 void core_set_panic_hook(core_panic_fn fn);
 void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
+void panic_fault(const char *fmt, ...) __printf(1, 2) __noreturn;
 
 #define assert_kernel(cond) \
 	do { if (unlikely(!(cond))) \
@@ -68,10 +74,11 @@ enum init_class {
 	INIT_LATE = 5,		/* anything that wants all of the above */
 };
 
+/* 16-byte aligned so the linker script's table has no gaps (see kernel.ld). */
 struct init_entry {
 	int (*fn)(void);
 	const char *name;
-};
+} __attribute__((aligned(16)));
 
 #define INIT_CALL(cls, f)						\
 	static const struct init_entry __init_##f			\

@@ -1,0 +1,393 @@
+/*
+ * Address spaces: a sorted list of areas over private page tables whose
+ * kernel half is shared with the kernel's.  Pages come on first touch,
+ * zero-filled.  Every present page inside an area belongs to the address
+ * space and is freed with the area.
+ *
+ * The list is linear: a program has tens of areas, not thousands.  Areas
+ * that end up alike and adjacent are merged, so mm_area pointers are only
+ * good until the next change to the address space.
+ */
+#include <string.h>
+
+#include "core.h"
+#include "mm.h"
+#include "mm_private.h"
+
+/* Where top-down searches start: Linux's neighbourhood, below the stack. */
+#define MMAP_BASE_DEFAULT	0x00007f0000000000ULL
+/* Searches never return the low 64 KiB, so NULL dereferences keep faulting. */
+#define FREE_FLOOR		0x10000UL
+#define PROT_MASK		(MM_PROT_READ | MM_PROT_WRITE | MM_PROT_EXEC)
+
+static struct mm_area *area_of(struct list *l)
+{
+	return list_entry(l, struct mm_area, link);
+}
+
+/* PROT_NONE pages stay mapped for the kernel only: ring 3 faults on them. */
+static unsigned pte_prot(unsigned prot)
+{
+	return prot ? prot | MM_PROT_USER : 0;
+}
+
+/* Checks [va, va+len) and rounds its end up to a page. */
+static int check_range(uintptr_t va, size_t len, uintptr_t *end)
+{
+	if (len == 0 || !IS_ALIGNED(va, MM_PAGE_SIZE) || va >= MM_USER_END ||
+	    len > MM_USER_END - va)
+		return -EINVAL;
+	*end = ALIGN_UP(va + len, MM_PAGE_SIZE);
+	return 0;
+}
+
+static struct mm_area *area_new(uintptr_t start, uintptr_t end,
+				unsigned prot, unsigned flags)
+{
+	struct mm_area *a = mm_alloc(sizeof(*a));
+
+	if (a == NULL)
+		return NULL;
+	a->start = start;
+	a->end = end;
+	a->prot = prot & PROT_MASK;
+	a->flags = flags;
+	return a;
+}
+
+static void insert_sorted(struct mm_as *as, struct mm_area *n)
+{
+	struct list *it;
+
+	list_for_each(it, &as->areas)
+		if (area_of(it)->start > n->start)
+			break;
+	list_add_before(it, &n->link);
+}
+
+static bool alike(const struct mm_area *a, const struct mm_area *b)
+{
+	return a->end == b->start && a->prot == b->prot && a->flags == b->flags;
+}
+
+/* Joins adjacent alike areas, undoing splits that turned out needless. */
+static void coalesce(struct mm_as *as)
+{
+	struct list *it = as->areas.next;
+	struct mm_area *a, *b;
+
+	while (it != &as->areas && it->next != &as->areas) {
+		a = area_of(it);
+		b = area_of(it->next);
+		if (!alike(a, b)) {
+			it = it->next;
+			continue;
+		}
+		a->end = b->end;
+		list_del(&b->link);
+		mm_free(b);
+	}
+}
+
+/* Cuts the area containing va, if any, so that an area starts at va. */
+static int split_at(struct mm_as *as, uintptr_t va)
+{
+	struct mm_area *a = mm_as_find(as, va);
+	struct mm_area *b;
+
+	if (a == NULL || a->start == va)
+		return 0;
+	b = area_new(va, a->end, a->prot, a->flags);
+	if (b == NULL)
+		return -ENOMEM;
+	a->end = va;
+	list_add_head(&a->link, &b->link);	/* just after a */
+	return 0;
+}
+
+/*
+ * Makes start and end area boundaries, so that every area is then either
+ * inside [start, end) or outside it.  A split alone changes nothing a
+ * program can see, and a failure is undone by coalescing.
+ */
+static int split_range(struct mm_as *as, uintptr_t start, uintptr_t end)
+{
+	if (split_at(as, start) == 0 && split_at(as, end) == 0)
+		return 0;
+	coalesce(as);
+	return -ENOMEM;
+}
+
+/* Drops the areas inside [start, end), freeing their pages. */
+static void drop_range(struct mm_as *as, uintptr_t start, uintptr_t end)
+{
+	struct list *it, *tmp;
+	struct mm_area *a;
+
+	list_for_each_safe(it, tmp, &as->areas) {
+		a = area_of(it);
+		if (a->start >= end)
+			break;
+		if (a->end <= start)
+			continue;
+		mm_pt_free_range(as->root, a->start, a->end);
+		list_del(&a->link);
+		mm_free(a);
+	}
+}
+
+/* Whether areas cover [start, end) without a hole. */
+static bool covered(struct mm_as *as, uintptr_t start, uintptr_t end)
+{
+	struct list *it;
+	struct mm_area *a;
+
+	list_for_each(it, &as->areas) {
+		a = area_of(it);
+		if (a->end <= start)
+			continue;
+		if (a->start > start)
+			return false;
+		start = a->end;
+		if (start >= end)
+			return true;
+	}
+	return false;
+}
+
+int mm_as_init(struct mm_as *as, paddr_t kernel_root)
+{
+	as->root = mm_pt_create();
+	if (as->root == MM_NO_FRAME)
+		return -ENOMEM;
+	mm_pt_share_kernel(as->root, kernel_root);
+	list_init(&as->areas);
+	as->brk_start = as->brk_end = 0;
+	as->mmap_base = MMAP_BASE_DEFAULT;
+	return 0;
+}
+
+void mm_as_destroy(struct mm_as *as)
+{
+	drop_range(as, 0, MM_USER_END);
+	mm_pt_destroy_user(as->root);
+	as->root = MM_NO_FRAME;
+}
+
+int mm_as_map(struct mm_as *as, uintptr_t va, size_t len, unsigned prot,
+	      unsigned flags)
+{
+	struct mm_area *n;
+	uintptr_t end;
+	int err;
+
+	if ((err = check_range(va, len, &end)) != 0)
+		return err;
+	if ((n = area_new(va, end, prot, flags)) == NULL)
+		return -ENOMEM;
+	if ((err = split_range(as, va, end)) != 0) {
+		mm_free(n);
+		return err;
+	}
+	drop_range(as, va, end);
+	insert_sorted(as, n);
+	coalesce(as);
+	return 0;
+}
+
+int mm_as_unmap(struct mm_as *as, uintptr_t va, size_t len)
+{
+	uintptr_t end;
+	int err;
+
+	if ((err = check_range(va, len, &end)) != 0)
+		return err;
+	if ((err = split_range(as, va, end)) != 0)
+		return err;
+	drop_range(as, va, end);
+	return 0;
+}
+
+/* As mprotect: -ENOMEM if part of the range is not mapped. */
+int mm_as_protect(struct mm_as *as, uintptr_t va, size_t len, unsigned prot)
+{
+	struct list *it;
+	struct mm_area *a;
+	uintptr_t end;
+	int err;
+
+	if ((err = check_range(va, len, &end)) != 0)
+		return err;
+	if (!covered(as, va, end))
+		return -ENOMEM;
+	if ((err = split_range(as, va, end)) != 0)
+		return err;
+	list_for_each(it, &as->areas) {
+		a = area_of(it);
+		if (a->start >= end)
+			break;
+		if (a->start >= va)
+			a->prot = prot & PROT_MASK;
+	}
+	mm_pt_protect_range(as->root, va, end, pte_prot(prot & PROT_MASK));
+	coalesce(as);
+	return 0;
+}
+
+struct mm_area *mm_as_find(struct mm_as *as, uintptr_t va)
+{
+	struct list *it;
+	struct mm_area *a;
+
+	list_for_each(it, &as->areas) {
+		a = area_of(it);
+		if (va < a->start)
+			return NULL;
+		if (va < a->end)
+			return a;
+	}
+	return NULL;
+}
+
+/* Whether len bytes fit between lo and hi, above the floor. */
+static bool fits(uintptr_t lo, uintptr_t hi, size_t len)
+{
+	lo = MAX(lo, FREE_FLOOR);
+	return hi >= lo && hi - lo >= len;
+}
+
+/* Top-down first fit: the highest hole below mmap_base that is big enough. */
+uintptr_t mm_as_find_free(struct mm_as *as, size_t len)
+{
+	uintptr_t top = ALIGN_DOWN(MIN(as->mmap_base, (uintptr_t)MM_USER_END),
+	    MM_PAGE_SIZE);
+	struct list *it;
+	struct mm_area *a;
+
+	if (len == 0 || len > top)
+		return 0;
+	len = ALIGN_UP(len, MM_PAGE_SIZE);
+	for (it = as->areas.prev; it != &as->areas; it = it->prev) {
+		a = area_of(it);
+		if (a->start >= top)
+			continue;
+		if (a->end <= top && fits(a->end, top, len))
+			return top - len;
+		top = a->start;
+	}
+	return fits(0, top, len) ? top - len : 0;
+}
+
+/* Maps a zeroed frame at the page of va, with area a's protection. */
+static int new_page(struct mm_as *as, const struct mm_area *a, uintptr_t va,
+		    paddr_t *pa)
+{
+	int err;
+
+	if ((*pa = mm_frame_alloc_zero()) == MM_NO_FRAME)
+		return -ENOMEM;
+	err = mm_pt_map(as->root, ALIGN_DOWN(va, MM_PAGE_SIZE), *pa,
+	    pte_prot(a->prot));
+	if (err != 0)
+		mm_frame_free(*pa);
+	return err;
+}
+
+/* x86 can read any page the user may reach, so only PROT_NONE refuses reads. */
+static bool allowed(unsigned prot, unsigned access)
+{
+	if ((access & MM_ACCESS_WRITE) && !(prot & MM_PROT_WRITE))
+		return false;
+	if ((access & MM_ACCESS_EXEC) && !(prot & MM_PROT_EXEC))
+		return false;
+	return prot != 0;
+}
+
+int mm_as_fault(struct mm_as *as, uintptr_t va, unsigned access)
+{
+	struct mm_area *a = mm_as_find(as, va);
+	paddr_t pa;
+
+	if (a == NULL)
+		return -EFAULT;
+	if (!allowed(a->prot, access))
+		return -EACCES;
+	/* Already there: another thread faulted it in first. */
+	if (mm_pt_query(as->root, ALIGN_DOWN(va, MM_PAGE_SIZE), NULL, NULL) == 0)
+		return 0;
+	return new_page(as, a, va, &pa);
+}
+
+/*
+ * The kernel's view of the byte at va (through the physmap).  A page
+ * never touched is faulted in if fill is set, else *kva is NULL: it reads
+ * as zeros.  Area permissions do not apply: this is the kernel writing.
+ */
+static int reach(struct mm_as *as, uintptr_t va, bool fill, char **kva)
+{
+	struct mm_area *a = mm_as_find(as, va);
+	paddr_t pa;
+	int err;
+
+	*kva = NULL;
+	if (a == NULL)
+		return -EFAULT;
+	if (mm_pt_query(as->root, ALIGN_DOWN(va, MM_PAGE_SIZE), &pa, NULL) != 0) {
+		if (!fill)
+			return 0;
+		if ((err = new_page(as, a, va, &pa)) != 0)
+			return err;
+	}
+	*kva = (char *)mm_phys_to_virt(pa) + (va & (MM_PAGE_SIZE - 1));
+	return 0;
+}
+
+static bool user_range(uintptr_t va, size_t n)
+{
+	return n <= MM_USER_END && va <= MM_USER_END - n;
+}
+
+/* Bytes from va to the end of its page, at most n. */
+static size_t page_chunk(uintptr_t va, size_t n)
+{
+	return MIN(n, MM_PAGE_SIZE - (va & (MM_PAGE_SIZE - 1)));
+}
+
+int mm_as_write(struct mm_as *as, uintptr_t va, const void *src, size_t n)
+{
+	const char *s = src;
+	size_t chunk;
+	char *kva;
+	int err;
+
+	if (!user_range(va, n))
+		return -EFAULT;
+	for (; n > 0; va += chunk, s += chunk, n -= chunk) {
+		chunk = page_chunk(va, n);
+		if ((err = reach(as, va, true, &kva)) != 0)
+			return err;
+		memcpy(kva, s, chunk);
+	}
+	return 0;
+}
+
+int mm_as_read(struct mm_as *as, void *dst, uintptr_t va, size_t n)
+{
+	char *d = dst;
+	size_t chunk;
+	char *kva;
+	int err;
+
+	if (!user_range(va, n))
+		return -EFAULT;
+	for (; n > 0; va += chunk, d += chunk, n -= chunk) {
+		chunk = page_chunk(va, n);
+		if ((err = reach(as, va, false, &kva)) != 0)
+			return err;
+		if (kva)
+			memcpy(d, kva, chunk);
+		else
+			memset(d, 0, chunk);
+	}
+	return 0;
+}

@@ -1,0 +1,139 @@
+/*
+ * lib/mm: physical frames, x86-64 page tables, the kernel heap, and
+ * program address spaces (areas + demand paging).
+ *
+ * Needs from its embedder (the kernel, or a host test):
+ *   - mm_phys_init(): where physical memory appears in the kernel's view
+ *     (the kernel's direct map; a malloc'ed buffer in host tests);
+ *   - mm_arch_flush_tlb(va): drop a stale translation (invlpg in the kernel,
+ *     a no-op or a counter in tests).
+ */
+#ifndef MM_H
+#define MM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "core_list.h"
+
+typedef uint64_t paddr_t;
+
+#define MM_PAGE_SHIFT	12
+#define MM_PAGE_SIZE	((uintptr_t)1 << MM_PAGE_SHIFT)
+#define MM_NO_FRAME	((paddr_t)-1)
+
+/* The lower half (user) ends here; the upper half belongs to the kernel. */
+#define MM_USER_END	0x0000800000000000ULL
+
+/* ---- physical memory ---------------------------------------------- */
+
+/* Physical address pa is visible to the kernel at physmap_base + pa (page-aligned). */
+void mm_phys_init(uintptr_t physmap_base);
+void *mm_phys_to_virt(paddr_t pa);
+paddr_t mm_virt_to_phys(const void *va);
+
+/* Hands [base, base+len) of free RAM to the frame allocator (page-aligned inward). */
+void mm_frames_add(paddr_t base, uint64_t len);
+paddr_t mm_frame_alloc(void);		/* MM_NO_FRAME when out of memory */
+paddr_t mm_frame_alloc_zero(void);	/* same, filled with zeros */
+void mm_frame_free(paddr_t pa);		/* panics on a frame that is not allocated */
+size_t mm_frames_free_count(void);
+size_t mm_frames_total_count(void);
+/* n physically contiguous frames (the heap's big blocks), or MM_NO_FRAME. */
+paddr_t mm_frames_alloc_contig(size_t n);
+void mm_frames_free_contig(paddr_t pa, size_t n);
+
+/* ---- page tables (x86-64, 4 levels, 4 KiB leaves) ------------------ */
+
+#define MM_PROT_READ	0x1u
+#define MM_PROT_WRITE	0x2u
+#define MM_PROT_EXEC	0x4u
+#define MM_PROT_USER	0x8u	/* reachable from ring 3 */
+
+/* Provided by the embedder. */
+void mm_arch_flush_tlb(uintptr_t va);
+
+paddr_t mm_pt_create(void);	/* an empty top-level table, or MM_NO_FRAME */
+/* -ENOMEM, -EEXIST if va is already mapped, -EINVAL if unaligned */
+int mm_pt_map(paddr_t root, uintptr_t va, paddr_t pa, unsigned prot);
+/* Returns the old frame through *old (if not NULL); -ENOENT if unmapped. */
+int mm_pt_unmap(paddr_t root, uintptr_t va, paddr_t *old);
+int mm_pt_protect(paddr_t root, uintptr_t va, unsigned prot);
+/* 0 and the translation, or -ENOENT. */
+int mm_pt_query(paddr_t root, uintptr_t va, paddr_t *pa, unsigned *prot);
+/*
+ * These only deal in 4 KiB leaves: where the kernel's own map uses a
+ * 2 MiB/1 GiB page, map answers -EEXIST and unmap/protect/query -ENOENT.
+ */
+
+/* Frees every lower-half table page (not the leaf frames) and the root. */
+void mm_pt_destroy_user(paddr_t root);
+
+/* ---- kernel heap --------------------------------------------------- */
+
+void *mm_alloc(size_t n);		/* 16-byte aligned; NULL when out of memory */
+void *mm_zalloc(size_t n);
+void mm_free(void *p);
+
+/* ---- address spaces ------------------------------------------------ */
+
+/* Area flags */
+#define MM_AREA_ANON	0x1u	/* zero-filled on first touch */
+#define MM_AREA_STACK	0x2u
+#define MM_AREA_HEAP	0x4u	/* the brk area */
+
+struct mm_area {
+	uintptr_t start, end;	/* [start, end), page-aligned */
+	unsigned prot;		/* MM_PROT_READ|WRITE|EXEC (USER implied) */
+	unsigned flags;
+	struct list link;	/* sorted by start, no overlaps */
+};
+
+struct mm_as {
+	paddr_t root;
+	struct list areas;
+	uintptr_t brk_start, brk_end;	/* program break */
+	uintptr_t mmap_base;		/* top-down search starts below here */
+};
+
+/* Copies the upper-half entries of kernel_root so the kernel stays mapped. */
+int mm_as_init(struct mm_as *as, paddr_t kernel_root);
+/* Frees every page inside an area, the areas, and the user-half tables. */
+void mm_as_destroy(struct mm_as *as);
+
+/*
+ * Makes [va, va+len) an area with prot; any pages of older areas in the
+ * range are unmapped first (MAP_FIXED semantics).  Pages are not allocated:
+ * the first touch faults them in.  -EINVAL on bad alignment/range, -ENOMEM.
+ */
+int mm_as_map(struct mm_as *as, uintptr_t va, size_t len, unsigned prot,
+	      unsigned flags);
+int mm_as_unmap(struct mm_as *as, uintptr_t va, size_t len);
+/* -ENOMEM if part of the range is not in an area (as mprotect). */
+int mm_as_protect(struct mm_as *as, uintptr_t va, size_t len, unsigned prot);
+/* A free, page-aligned range of len bytes below mmap_base; 0 if none. */
+uintptr_t mm_as_find_free(struct mm_as *as, size_t len);
+/* Valid until the next map/unmap/protect: alike neighbours get merged. */
+struct mm_area *mm_as_find(struct mm_as *as, uintptr_t va);
+
+/* Access kinds for mm_as_fault */
+#define MM_ACCESS_READ	0x1u
+#define MM_ACCESS_WRITE	0x2u
+#define MM_ACCESS_EXEC	0x4u
+
+/*
+ * Resolves a fault at va: 0 if a page is now mapped, -EFAULT if no area
+ * covers va (SEGV_MAPERR), -EACCES if the area forbids the access
+ * (SEGV_ACCERR), -ENOMEM if no frame is left.
+ */
+int mm_as_fault(struct mm_as *as, uintptr_t va, unsigned access);
+
+/*
+ * Kernel-side copy into the address space (used by the loader before the
+ * program runs): faults pages in through the page tables, ignoring the
+ * area's write permission.  -EFAULT if a byte is outside every area.
+ */
+int mm_as_write(struct mm_as *as, uintptr_t va, const void *src, size_t n);
+int mm_as_read(struct mm_as *as, void *dst, uintptr_t va, size_t n);
+
+#endif
