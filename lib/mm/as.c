@@ -25,7 +25,7 @@ static struct mm_area *area_of(struct list *l)
 	return list_entry(l, struct mm_area, link);
 }
 
-/* PROT_NONE pages stay mapped for the kernel only: ring 3 faults on them. */
+/* PROT_NONE pages keep their frame but are not present (see pt.c). */
 static unsigned pte_prot(unsigned prot)
 {
 	return prot ? prot | MM_PROT_USER : 0;

@@ -15,9 +15,10 @@ typedef uint64_t pte_t;
 #define PTE_RW		((pte_t)1 << 1)
 #define PTE_US		((pte_t)1 << 2)
 #define PTE_PS		((pte_t)1 << 7)		/* a 2 MiB/1 GiB page, not a table */
+#define PTE_NONE	((pte_t)1 << 9)		/* software: PROT_NONE, frame kept */
 #define PTE_NX		((pte_t)1 << 63)
 #define PTE_ADDR	0x000ffffffffff000ULL
-#define PTE_PROT	(PTE_RW | PTE_US | PTE_NX)
+#define PTE_PROT	(PTE_P | PTE_NONE | PTE_RW | PTE_US | PTE_NX)
 
 #define LEVELS		4			/* PML4 = 3 ... PT = 0 */
 #define ENTRIES		512
@@ -38,10 +39,17 @@ static bool canonical(uintptr_t va)
 	return va < MM_USER_END || va >= ~(uintptr_t)(MM_USER_END - 1);
 }
 
+/*
+ * A leaf with no access at all keeps its frame but is not present, as
+ * Linux's PROT_NONE is: every access faults, the kernel's user copies
+ * included, so they return -EFAULT as on Linux.
+ */
 static pte_t leaf_bits(unsigned prot)
 {
 	pte_t e = PTE_P;
 
+	if (!(prot & (MM_PROT_READ | MM_PROT_WRITE | MM_PROT_EXEC)))
+		return PTE_NONE;
 	if (prot & MM_PROT_WRITE)
 		e |= PTE_RW;
 	if (prot & MM_PROT_USER)
@@ -51,10 +59,18 @@ static pte_t leaf_bits(unsigned prot)
 	return e;
 }
 
+/* Does a level-0 entry hold a frame (accessible or PROT_NONE)? */
+static bool leaf_used(pte_t e)
+{
+	return e & (PTE_P | PTE_NONE);
+}
+
 static unsigned leaf_prot(pte_t e)
 {
 	unsigned prot = MM_PROT_READ;
 
+	if (!(e & PTE_P))
+		return 0;
 	if (e & PTE_RW)
 		prot |= MM_PROT_WRITE;
 	if (e & PTE_US)
@@ -100,12 +116,12 @@ static int walk(paddr_t root, uintptr_t va, bool create, pte_t **leaf)
 	return 0;
 }
 
-/* The present 4 KiB leaf that maps va, or NULL. */
+/* The 4 KiB leaf that holds a frame for va (even PROT_NONE), or NULL. */
 static pte_t *lookup(paddr_t root, uintptr_t va)
 {
 	pte_t *e;
 
-	if (!canonical(va) || walk(root, va, false, &e) != 0 || !(*e & PTE_P))
+	if (!canonical(va) || walk(root, va, false, &e) != 0 || !leaf_used(*e))
 		return NULL;
 	return e;
 }
@@ -124,7 +140,7 @@ int mm_pt_map(paddr_t root, uintptr_t va, paddr_t pa, unsigned prot)
 		return -EINVAL;
 	if ((err = walk(root, va, true, &e)) != 0)
 		return err;
-	if (*e & PTE_P)
+	if (leaf_used(*e))
 		return -EEXIST;
 	*e = pa | leaf_bits(prot);
 	return 0;
@@ -223,7 +239,7 @@ static void walk_range(pte_t *t, int level, uintptr_t base, uintptr_t start,
 		va = base + i * span;
 		if (va >= op->end)
 			return;
-		if (!(t[i] & PTE_P))
+		if (level == 0 ? !leaf_used(t[i]) : !(t[i] & PTE_P))
 			continue;
 		if (level == 0)
 			op->fn(op, va, &t[i]);

@@ -12,19 +12,27 @@
 #define SIGILL	4
 #define SIGTRAP	5
 #define SIGBUS	7
+#define SIGKILL	9
 #define SIGFPE	8
 #define SIGSEGV	11
 
 bool arch_user_fault_hook(uint64_t addr, uint64_t error, bool from_user)
 {
 	unsigned access = MM_ACCESS_READ;
+	int r;
 
 	if (error & PF_WRITE)
 		access = MM_ACCESS_WRITE;
 	else if (error & PF_INSN)
 		access = MM_ACCESS_EXEC;
-	(void)from_user;
-	return mm_as_fault(&current->as, addr, access) == 0;
+	r = mm_as_fault(&current->as, addr, access);
+	if (r == -ENOMEM) {
+		/* What Linux's OOM killer would do to the only process. */
+		printk("tessera: out of memory: killing the program "
+		       "(a page at %#lx, %s)\n", addr, from_user ? "user" : "kernel copy");
+		proc_exit(128 + SIGKILL);
+	}
+	return r == 0;
 }
 
 static int signal_for_vector(uint64_t vector)

@@ -55,6 +55,22 @@ int main(void)
 	expect_errno("unknown syscall 1000", syscall(1000), ENOSYS);
 	expect_errno("unknown syscall -1", syscall(-1L), ENOSYS);
 
+	/* A PROT_NONE page is as bad as an unmapped one, for the kernel too. */
+	strcpy(page, "kept");
+	mprotect(page, 4096, PROT_NONE);
+	expect_errno("write(PROT_NONE)", syscall(SYS_write, 1, page, 4), EFAULT);
+	expect_errno("clock_gettime(PROT_NONE)",
+		     syscall(SYS_clock_gettime, CLOCK_MONOTONIC, page), EFAULT);
+	mprotect(page, 4096, PROT_READ);
+	expect_errno("clock_gettime(read-only)",
+		     syscall(SYS_clock_gettime, CLOCK_MONOTONIC, page), EFAULT);
+	checks++;
+	if (strcmp(page, "kept") != 0) {
+		failures++;
+		printf("FAIL PROT_NONE lost the page's contents\n");
+	}
+	mprotect(page, 4096, PROT_READ | PROT_WRITE);
+
 	/* Still alive, and good pointers still work. */
 	checks++;
 	if (syscall(SYS_clock_gettime, CLOCK_MONOTONIC, page) != 0) {

@@ -145,6 +145,33 @@ static void test_protect(void **state)
 	mm_frame_free(frame);
 }
 
+/* PROT_NONE: the frame is kept, but no access at all reaches it. */
+static void test_prot_none(void **state)
+{
+	paddr_t root = mm_pt_create(), frame = mm_frame_alloc(), pa, old;
+	unsigned prot;
+
+	(void)state;
+	assert_int_equal(mm_pt_map(root, USER_VA, frame, 0), 0);
+	assert_false(*entry(root, USER_VA, 0) & P);
+	assert_true((*entry(root, USER_VA, 0) & ADDR) == frame);
+	assert_int_equal(mm_pt_query(root, USER_VA, &pa, &prot), 0);
+	assert_true(pa == frame);
+	assert_int_equal(prot, 0);
+	/* Still occupied: no second frame may take the slot. */
+	assert_int_equal(mm_pt_map(root, USER_VA, frame, MM_PROT_READ), -EEXIST);
+	assert_int_equal(mm_pt_protect(root, USER_VA,
+	    MM_PROT_READ | MM_PROT_WRITE | MM_PROT_USER), 0);
+	assert_true(*entry(root, USER_VA, 0) == (frame | P | RW | US | NX));
+	assert_int_equal(mm_pt_protect(root, USER_VA, 0), 0);
+	assert_false(*entry(root, USER_VA, 0) & P);
+	assert_int_equal(mm_pt_unmap(root, USER_VA, &old), 0);
+	assert_true(old == frame);
+	assert_int_equal(mm_pt_query(root, USER_VA, NULL, NULL), -ENOENT);
+	mm_pt_destroy_user(root);
+	mm_frame_free(frame);
+}
+
 /* The kernel's own map may use big pages: they are not tables. */
 static void test_large_page(void **state)
 {
@@ -216,6 +243,7 @@ int main(void)
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_unmap),
 		cmocka_unit_test(test_protect),
+		cmocka_unit_test(test_prot_none),
 		cmocka_unit_test(test_large_page),
 		cmocka_unit_test(test_destroy_frees_tables),
 		cmocka_unit_test(test_out_of_memory),
