@@ -6,6 +6,7 @@
 #include "core.h"
 #include "linux.h"
 #include "plat.h"
+#include "sched.h"
 #include "kernel.h"
 
 static void __noreturn panic_stop(enum panic_reason why)
@@ -27,6 +28,7 @@ void kmain(uint64_t boot_info)
 	arch_idt_init();
 	arch_syscall_init();
 	memory_init();
+	sched_init();
 
 	for (int cls = INIT_EARLY; cls <= INIT_LATE; cls++)
 		if (core_run_init_class(cls))

@@ -1,4 +1,4 @@
-/* The IDT: the 32 CPU exceptions, all through trap_entry (vectors.S). */
+/* The IDT: the CPU exceptions and the interrupts, all through trap_entry (vectors.S). */
 #include "arch.h"
 #include "cpu_private.h"
 
@@ -14,7 +14,10 @@ struct idt_gate {
 
 #define GATE_INTERRUPT	0x8e	/* present, DPL 0, 64-bit interrupt gate */
 #define GATE_USER_TRAP	0xee	/* present, DPL 3: int3 from ring 3 */
-#define VECTOR_STUB_SIZE 16
+
+struct trap_stub {
+	uint64_t vector, addr;
+};
 
 static struct idt_gate idt[256];
 
@@ -32,16 +35,16 @@ static void idt_set(int vec, uint64_t handler, uint8_t type, uint8_t ist)
 
 void arch_idt_init(void)
 {
-	extern char trap_vector_base[];
+	extern const struct trap_stub trap_stubs[], trap_stubs_end[];
 	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) desc = {
 		sizeof(idt) - 1, (uint64_t)idt
 	};
 
-	for (int v = 0; v < 32; v++) {
-		uint64_t h = (uint64_t)trap_vector_base + v * VECTOR_STUB_SIZE;
+	for (const struct trap_stub *s = trap_stubs; s < trap_stubs_end; s++) {
+		int v = (int)s->vector;
 		uint8_t type = (v == 3 || v == 4) ? GATE_USER_TRAP : GATE_INTERRUPT;
 
-		idt_set(v, h, type, v == 8 ? IST_DOUBLE_FAULT : 0);
+		idt_set(v, s->addr, type, v == 8 ? IST_DOUBLE_FAULT : 0);
 	}
 	__asm__ volatile("lidt %0" : : "m"(desc));
 }

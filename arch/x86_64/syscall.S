@@ -26,6 +26,8 @@ syscall_entry:
 	PUSH_REGS
 	movq	%rsp, %rdi
 	call	arch_syscall_hook
+	movq	%rsp, %rdi
+	call	arch_user_return_hook
 
 	/*
 	 * sysret takes %rip from %rcx; it must be canonical or the CPU faults

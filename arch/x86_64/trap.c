@@ -100,7 +100,20 @@ static void page_fault(struct trapframe *tf)
 	kernel_fault(tf);
 }
 
-void trap_dispatch(struct trapframe *tf)
+static void (*irq_handlers[256])(struct trapframe *tf);
+
+void arch_irq_register(int vector, void (*fn)(struct trapframe *tf))
+{
+	irq_handlers[vector & 0xff] = fn;
+}
+
+static void interrupt(struct trapframe *tf)
+{
+	if (irq_handlers[tf->vector])
+		irq_handlers[tf->vector](tf);
+}
+
+static void exception(struct trapframe *tf)
 {
 	if (tf->vector == VEC_PAGE_FAULT) {
 		page_fault(tf);
@@ -111,6 +124,16 @@ void trap_dispatch(struct trapframe *tf)
 	if (extable_fixup(tf))
 		return;
 	kernel_fault(tf);
+}
+
+void trap_dispatch(struct trapframe *tf)
+{
+	if (tf->vector >= IRQ_VECTOR_BASE)
+		interrupt(tf);
+	else
+		exception(tf);
+	if (trapframe_from_user(tf))
+		arch_user_return_hook(tf);
 }
 
 void arch_backtrace(uint64_t rbp)

@@ -6,7 +6,7 @@
 #include "asm.h"
 
 	.text
-/* Stubs are 16 bytes apart: idt.c finds vector n at trap_vector_base + 16n. */
+/* Each stub is listed in trap_stubs (vector, address) for idt.c. */
 .macro VECTOR n, has_error
 	.balign 16
 vector\n:
@@ -15,11 +15,17 @@ vector\n:
 	.endif
 	pushq	$\n
 	jmp	trap_entry
+	.pushsection .rodata
+	.quad \n, vector\n
+	.popsection
 .endm
 
-	.balign 16
-	.globl trap_vector_base
-trap_vector_base:
+	.pushsection .rodata
+	.balign 8
+	.globl trap_stubs
+trap_stubs:
+	.popsection
+
 VECTOR 0, 0
 VECTOR 1, 0
 VECTOR 2, 0
@@ -52,6 +58,13 @@ VECTOR 28, 0
 VECTOR 29, 1
 VECTOR 30, 1
 VECTOR 31, 0
+	.irp n, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 255
+	VECTOR \n, 0
+	.endr
+	.pushsection .rodata
+	.globl trap_stubs_end
+trap_stubs_end:
+	.popsection
 
 trap_entry:
 	testb	$3, 24(%rsp)		/* CS of the interrupted code */

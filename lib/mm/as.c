@@ -234,6 +234,19 @@ int mm_as_protect(struct mm_as *as, uintptr_t va, size_t len, unsigned prot)
 	return 0;
 }
 
+int mm_as_discard(struct mm_as *as, uintptr_t va, size_t len)
+{
+	uintptr_t end;
+	int err;
+
+	if ((err = check_range(va, len, &end)) != 0)
+		return err;
+	if (!covered(as, va, end))
+		return -ENOMEM;
+	mm_pt_free_range(as->root, va, end);
+	return 0;
+}
+
 struct mm_area *mm_as_find(struct mm_as *as, uintptr_t va)
 {
 	struct list *it;

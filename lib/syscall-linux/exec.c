@@ -19,12 +19,10 @@
 #define PIE_BASE	0x0000555555554000ull	/* where Linux puts PIEs, before ASLR */
 #define ASLR_PAGES(bits) ((random_u64() & ((1ull << (bits)) - 1)) * PAGE)
 #define STACK_BUF_MAX	(2u << 20)
-#define KSTACK_SIZE	16384
 
 static struct proc proc0;
 struct proc *current = &proc0;
 static struct manifest manifest;
-static uint8_t kstack[KSTACK_SIZE] __attribute__((aligned(16)));
 
 static void __noreturn fail(int status, const char *what, const char *detail)
 {
@@ -175,7 +173,7 @@ void linux_run_program(void)
 	uint64_t pa, len;
 	const void *archive;
 	struct elf_info info;
-	struct trapframe *tf;
+	struct trapframe tf;
 
 	proc_defaults(current);
 	if (plat_initrd(&pa, &len))
@@ -184,15 +182,16 @@ void linux_run_program(void)
 	read_manifest(archive, len);
 	load_program(archive, len, &info);
 
-	tf = (struct trapframe *)(kstack + KSTACK_SIZE) - 1;
-	memset(tf, 0, sizeof(*tf));
-	tf->rsp = setup_stack(&info);
-	tf->rip = info.entry;
-	tf->cs = SEL_UCODE;
-	tf->ss = SEL_UDATA;
-	tf->rflags = 0x202;			/* IF */
-	arch_set_kernel_stack((uint64_t)(kstack + KSTACK_SIZE));
+	memset(&tf, 0, sizeof(tf));
+	tf.rsp = setup_stack(&info);
+	tf.rip = info.entry;
+	tf.cs = SEL_UCODE;
+	tf.ss = SEL_UDATA;
+	tf.rflags = 0x202;			/* IF */
 	arch_switch_root(current->as.root);
 	arch_set_fs_base(0);
-	arch_enter_user(tf);
+	if (!lthread_create(&tf))
+		fail(PLAT_EXIT_PANIC, "out of memory for the first thread", NULL);
+	sched_thread_ready(sched_find(1));
+	sched_start();
 }

@@ -8,6 +8,7 @@
 #include "arch.h"
 #include "core.h"
 #include "mm.h"
+#include "sched.h"
 
 #define PROC_PATH_MAX	4096
 
@@ -15,25 +16,39 @@ struct sigaction_k {
 	uint64_t handler, flags, restorer, mask;
 };
 
+/* The process: one address space, shared by all its threads. */
 struct proc {
 	struct mm_as as;
 	char exe[PROC_PATH_MAX];
 	int pid;
+	struct l_rlimit rlimits[L_RLIMIT_NLIMITS];
+	struct sigaction_k sigactions[L_NSIG];
+	struct l_termios termios;
+};
 
-	/* Thread bookkeeping for the one thread, until lib/sched has threads. */
+/* A thread's Linux state (struct thread's owner). */
+struct lthread {
+	struct thread *thread;
+	struct trapframe *tf;		/* its user frame, during a syscall */
 	uint64_t clear_child_tid;
 	uint64_t robust_list, robust_len;
 	uint64_t rseq, rseq_sig;
 	uint32_t rseq_len;
-
-	struct l_rlimit rlimits[L_RLIMIT_NLIMITS];
-	struct sigaction_k sigactions[L_NSIG];
 	uint64_t sigmask;
-	struct l_termios termios;
 	uint64_t gs_base;
 };
 
 extern struct proc *current;
+
+static inline struct lthread *cur_thread(void)
+{
+	return sched_current()->owner;
+}
+
+/* Makes a thread that enters ring 3 with *tf; NULL when out of memory. */
+struct lthread *lthread_create(const struct trapframe *tf);
+/* Ends the calling thread (the process with it if it was the last). */
+void lthread_exit(int status) __attribute__((noreturn));
 
 /* The syscall table's element: all arguments are integer registers. */
 typedef long (*syscall_fn)(long, long, long, long, long, long);

@@ -66,7 +66,9 @@ long sys_writev(long fd, uint64_t uiov, long iovcnt)
 	return total;
 }
 
-/* Blocks until at least one byte arrives (the console has no interrupt yet). */
+#define CONSOLE_POLL_NS	1000000ull	/* the UART interrupt is not wired yet */
+
+/* Blocks until at least one byte arrives, letting other threads run. */
 long sys_read(long fd, uint64_t ubuf, size_t n)
 {
 	char buf[CONSOLE_CHUNK];
@@ -77,7 +79,8 @@ long sys_read(long fd, uint64_t ubuf, size_t n)
 	if (n == 0)
 		return 0;
 	while ((got = plat_console_read(buf, MIN(n, sizeof(buf)))) == 0)
-		cpu_relax();
+		if (sched_sleep_until(plat_monotonic_ns() + CONSOLE_POLL_NS) == -EINTR)
+			return -EINTR;
 	if (copy_to_user((void *)ubuf, buf, got))
 		return -EFAULT;
 	return (long)got;

@@ -140,3 +140,44 @@ long sys_mprotect(uint64_t addr, uint64_t len, long prot)
 			return -ENOMEM;
 	return mm_as_protect(&current->as, addr, len, prot_from_linux(prot));
 }
+
+#define MADV_NORMAL	0
+#define MADV_RANDOM	1
+#define MADV_SEQUENTIAL	2
+#define MADV_WILLNEED	3
+#define MADV_DONTNEED	4
+#define MADV_FREE	8
+#define MADV_HUGEPAGE	14
+#define MADV_NOHUGEPAGE	15
+#define MADV_DONTDUMP	16
+#define MADV_DODUMP	17
+
+/*
+ * DONTNEED and FREE drop the pages (the next touch reads zeros; FREE may
+ * do so, and doing it at once is allowed).  The others are hints about
+ * paging this kernel does not do, which Linux too may ignore.
+ */
+long sys_madvise(uint64_t addr, uint64_t len, long advice)
+{
+	if (addr & (PAGE - 1))
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE);
+	if (!user_range_ok(addr, len))
+		return -EINVAL;
+	switch (advice) {
+	case MADV_DONTNEED:
+	case MADV_FREE:
+		return len ? mm_as_discard(&current->as, addr, len) : 0;
+	case MADV_NORMAL:
+	case MADV_RANDOM:
+	case MADV_SEQUENTIAL:
+	case MADV_WILLNEED:
+	case MADV_HUGEPAGE:
+	case MADV_NOHUGEPAGE:
+	case MADV_DONTDUMP:
+	case MADV_DODUMP:
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}

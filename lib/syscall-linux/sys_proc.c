@@ -6,22 +6,19 @@
 #include <string.h>
 
 #define ROBUST_LIST_HEAD_SIZE	24
-#define RSEQ_MIN_LEN		32
-#define RSEQ_FLAG_UNREGISTER	1
 
 long sys_exit_group(long status)
 {
 	proc_exit((int)(status & 0xff));
 }
 
-/* With one thread, the thread's exit ends the process. */
 long sys_exit(long status)
 {
-	proc_exit((int)(status & 0xff));
+	lthread_exit((int)(status & 0xff));
 }
 
 long sys_getpid(void) { return current->pid; }
-long sys_gettid(void) { return current->pid; }
+long sys_gettid(void) { return sched_current()->tid; }
 long sys_getppid(void) { return 0; }	/* started by the kernel, as init is */
 long sys_getuid(void) { return 0; }
 long sys_geteuid(void) { return 0; }
@@ -62,49 +59,45 @@ long sys_uname(uint64_t ubuf)
 
 long sys_set_tid_address(uint64_t tidptr)
 {
-	current->clear_child_tid = tidptr;
-	return current->pid;
+	cur_thread()->clear_child_tid = tidptr;
+	return sched_current()->tid;
 }
 
 long sys_set_robust_list(uint64_t head, size_t len)
 {
 	if (len != ROBUST_LIST_HEAD_SIZE)
 		return -EINVAL;
-	current->robust_list = head;
-	current->robust_len = len;
+	cur_thread()->robust_list = head;
+	cur_thread()->robust_len = len;
+	return 0;
+}
+
+long sys_get_robust_list(long tid, uint64_t uhead, uint64_t ulen)
+{
+	struct thread *t = tid ? sched_find(tid) : sched_current();
+	struct lthread *lt;
+
+	if (!t)
+		return -ESRCH;
+	lt = t->owner;
+	if (copy_to_user((void *)uhead, &lt->robust_list, sizeof(uint64_t)) ||
+	    copy_to_user((void *)ulen, &lt->robust_len, sizeof(uint64_t)))
+		return -EFAULT;
 	return 0;
 }
 
 /*
- * rseq registration.  The kernel runs one CPU and (for now) never preempts
- * the program, so a critical section can never be interrupted: the only
- * duty left is to keep cpu_id/cpu_id_start at 0.  Preemption (lib/sched)
- * must add the abort-on-preempt step.
+ * rseq is not offered: the scheduler preempts threads in ring 3 but does
+ * not yet abort their rseq critical sections, so registering would be a
+ * promise it cannot keep.  glibc and others fall back without it.
  */
 long sys_rseq(uint64_t rseq, uint32_t len, long flags, uint32_t sig)
 {
-	uint32_t cpu[2] = { 0, 0 };	/* cpu_id_start, cpu_id */
-
-	if (flags & RSEQ_FLAG_UNREGISTER) {
-		if (current->rseq != rseq || current->rseq_len != len)
-			return -EINVAL;
-		if (current->rseq_sig != sig)
-			return -EPERM;
-		current->rseq = 0;
-		return 0;
-	}
-	if (flags)
-		return -EINVAL;
-	if (current->rseq)
-		return current->rseq == rseq ? -EBUSY : -EINVAL;
-	if (len < RSEQ_MIN_LEN || (rseq & 31))
-		return -EINVAL;
-	if (copy_to_user((void *)rseq, cpu, sizeof(cpu)))
-		return -EFAULT;
-	current->rseq = rseq;
-	current->rseq_len = len;
-	current->rseq_sig = sig;
-	return 0;
+	(void)rseq;
+	(void)len;
+	(void)flags;
+	(void)sig;
+	return -ENOSYS;
 }
 
 long sys_arch_prctl(long code, uint64_t addr)
@@ -123,11 +116,11 @@ long sys_arch_prctl(long code, uint64_t addr)
 	case L_ARCH_SET_GS:
 		if (addr >= MM_USER_END)
 			return -EPERM;
-		current->gs_base = addr;
 		wrmsr(MSR_KERNEL_GS_BASE, addr);	/* swapped in on return */
 		return 0;
 	case L_ARCH_GET_GS:
-		return copy_to_user((void *)addr, &current->gs_base, sizeof(uint64_t));
+		v = rdmsr(MSR_KERNEL_GS_BASE);
+		return copy_to_user((void *)addr, &v, sizeof(v));
 	default:
 		return -EINVAL;
 	}
@@ -179,7 +172,18 @@ long sys_sched_getaffinity(long pid, size_t len, uint64_t umask)
 
 long sys_sched_yield(void)
 {
-	return 0;	/* one runnable thread: yielding returns at once, as on Linux */
+	sched_yield();
+	return 0;
+}
+
+long sys_getcpu(uint64_t ucpu, uint64_t unode)
+{
+	uint32_t zero = 0;
+
+	if ((ucpu && copy_to_user((void *)ucpu, &zero, 4)) ||
+	    (unode && copy_to_user((void *)unode, &zero, 4)))
+		return -EFAULT;
+	return 0;
 }
 
 long sys_getcwd(uint64_t ubuf, size_t size)

@@ -35,7 +35,8 @@ long sys_rt_sigaction(long sig, uint64_t uact, uint64_t uold, size_t setsize)
 
 long sys_rt_sigprocmask(long how, uint64_t uset, uint64_t uold, size_t setsize)
 {
-	uint64_t set, old = current->sigmask;
+	uint64_t set, old = cur_thread()->sigmask;
+	uint64_t *mask = &cur_thread()->sigmask;
 
 	if (setsize != SIGSET_SIZE)
 		return -EINVAL;
@@ -44,18 +45,18 @@ long sys_rt_sigprocmask(long how, uint64_t uset, uint64_t uold, size_t setsize)
 	if (uset) {
 		switch (how) {
 		case SIG_BLOCK:
-			current->sigmask |= set;
+			*mask |= set;
 			break;
 		case SIG_UNBLOCK:
-			current->sigmask &= ~set;
+			*mask &= ~set;
 			break;
 		case SIG_SETMASK:
-			current->sigmask = set;
+			*mask = set;
 			break;
 		default:
 			return -EINVAL;
 		}
-		current->sigmask &= ~UNBLOCKABLE;
+		*mask &= ~UNBLOCKABLE;
 	}
 	if (uold && copy_to_user((void *)uold, &old, sizeof(old)))
 		return -EFAULT;

@@ -17,11 +17,13 @@ static long clock_now(long id, uint64_t *ns)
 	case L_CLOCK_MONOTONIC_RAW:
 	case L_CLOCK_MONOTONIC_COARSE:
 	case L_CLOCK_BOOTTIME:
-	/* One thread that never waits for others: its CPU time is the
-	 * time since boot, to the precision this kernel can offer. */
-	case L_CLOCK_PROCESS_CPUTIME_ID:
-	case L_CLOCK_THREAD_CPUTIME_ID:
 		*ns = plat_monotonic_ns();
+		return 0;
+	case L_CLOCK_PROCESS_CPUTIME_ID:
+		*ns = sched_total_runtime();
+		return 0;
+	case L_CLOCK_THREAD_CPUTIME_ID:
+		*ns = sched_runtime(sched_current());
 		return 0;
 	default:
 		return -EINVAL;
@@ -91,32 +93,35 @@ static long timespec_to_ns(uint64_t uts, uint64_t *ns)
 	return 0;
 }
 
-/*
- * Waits until the clock reaches `deadline`.  There is no other thread to
- * run and no timer interrupt yet, so the CPU spins; lib/sched replaces
- * this with a sleep on a timer.
- */
-static void wait_until(long id, uint64_t deadline)
+/* Writes what is left of a relative sleep cut short by a signal. */
+static long sleep_remaining(uint64_t urem, uint64_t deadline)
 {
-	uint64_t now;
+	uint64_t now = plat_monotonic_ns(), left = deadline > now ? deadline - now : 0;
+	struct l_timespec ts = { (int64_t)(left / NSEC), (int64_t)(left % NSEC) };
 
-	while (clock_now(id, &now) == 0 && now < deadline)
-		cpu_relax();
+	if (urem && copy_to_user((void *)urem, &ts, sizeof(ts)))
+		return -EFAULT;
+	return -EINTR;
 }
 
 long sys_clock_nanosleep(long id, long flags, uint64_t ureq, uint64_t urem)
 {
-	uint64_t req, now;
+	uint64_t req, now, mono_deadline;
 	long r;
 
-	if (id == L_CLOCK_THREAD_CPUTIME_ID)
-		return -EINVAL;
+	if (id == L_CLOCK_THREAD_CPUTIME_ID || id == L_CLOCK_PROCESS_CPUTIME_ID)
+		return -EINVAL;		/* CPU-time sleeps: not offered */
 	if ((r = clock_now(id, &now)))
 		return r;
 	if ((r = timespec_to_ns(ureq, &req)))
 		return r;
-	wait_until(id, (flags & L_TIMER_ABSTIME) ? req : now + req);
-	(void)urem;	/* never interrupted, so nothing remains */
+	if (flags & L_TIMER_ABSTIME)	/* the clocks differ by a constant */
+		mono_deadline = req > now ? plat_monotonic_ns() + (req - now) : 0;
+	else
+		mono_deadline = plat_monotonic_ns() + req;
+	if (mono_deadline && sched_sleep_until(mono_deadline) == -EINTR)
+		return (flags & L_TIMER_ABSTIME) ? -EINTR :
+			sleep_remaining(urem, mono_deadline);
 	return 0;
 }
 

@@ -55,6 +55,7 @@ long sys_mmap(uint64_t addr, uint64_t len, long prot, long flags, long fd,
 	      uint64_t off);
 long sys_munmap(uint64_t addr, uint64_t len);
 long sys_mprotect(uint64_t addr, uint64_t len, long prot);
+long sys_madvise(uint64_t addr, uint64_t len, long advice);
 
 /* time */
 long sys_clock_gettime(long id, uint64_t uts);
@@ -63,6 +64,15 @@ long sys_gettimeofday(uint64_t utv, uint64_t utz);
 long sys_time(uint64_t ut);
 long sys_clock_nanosleep(long id, long flags, uint64_t ureq, uint64_t urem);
 long sys_nanosleep(uint64_t ureq, uint64_t urem);
+
+/* threads */
+long sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid,
+	       uint64_t child_tid, uint64_t tls);
+long sys_clone3(uint64_t uargs, size_t size);
+long sys_futex(uint64_t uaddr, long op, uint32_t val, uint64_t uts,
+	       uint64_t uaddr2, uint32_t val3);
+long sys_get_robust_list(long tid, uint64_t uhead, uint64_t ulen);
+long sys_getcpu(uint64_t ucpu, uint64_t unode);
 
 /* randomness */
 long sys_getrandom(uint64_t ubuf, size_t n, long flags);

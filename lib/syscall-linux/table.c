@@ -22,10 +22,11 @@ static const syscall_fn table[NR_SYSCALLS] = {
 	SYS(sched_getaffinity), SYS(sched_yield), SYS(getcwd),
 	SYS(readlink), SYS(readlinkat),
 	SYS(rt_sigaction), SYS(rt_sigprocmask),
-	SYS(brk), SYS(mmap), SYS(munmap), SYS(mprotect),
+	SYS(brk), SYS(mmap), SYS(munmap), SYS(mprotect), SYS(madvise),
 	SYS(clock_gettime), SYS(clock_getres), SYS(gettimeofday), SYS(time),
 	SYS(clock_nanosleep), SYS(nanosleep),
 	SYS(getrandom),
+	SYS(clone), SYS(clone3), SYS(futex), SYS(get_robust_list), SYS(getcpu),
 };
 
 static uint8_t reported[(NR_SYSCALLS + 7) / 8];
@@ -49,9 +50,17 @@ void arch_syscall_hook(struct trapframe *tf)
 {
 	uint64_t nr = tf->rax;
 
+	cur_thread()->tf = tf;
 	if (likely(nr < NR_SYSCALLS && table[nr]))
 		tf->rax = table[nr](tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8,
 				    tf->r9);
 	else
 		tf->rax = sys_unknown(nr);
+}
+
+/* Last stop before ring 3: let another thread run if this one's time is up. */
+void arch_user_return_hook(struct trapframe *tf)
+{
+	(void)tf;
+	sched_preempt_point();
 }

@@ -49,6 +49,15 @@ size_t plat_console_read(char *buf, size_t n);
 uint64_t plat_monotonic_ns(void);
 uint64_t plat_boot_wallclock_ns(void);
 
+/*
+ * The one-shot timer.  plat_timer_init registers the function the timer
+ * interrupt calls; plat_timer_set asks for one interrupt at (or just
+ * after) the monotonic time `deadline` in ns, replacing any earlier
+ * request; 0 cancels.
+ */
+void plat_timer_init(void (*fn)(void));
+void plat_timer_set(uint64_t deadline);
+
 /* 64 bits of hardware randomness if the machine has any, else 0. */
 int plat_random(uint64_t *out);
 

@@ -48,6 +48,43 @@ struct cpu {
 	uint64_t kernel_rsp;		/* 0x10: top of the current kernel stack */
 };
 
+/*
+ * A thread's CPU state while it is not running: its kernel stack pointer
+ * (the callee-saved registers are on that stack), the program's FS/GS
+ * bases and its x87/SSE state (FXSAVE image; the kernel never uses those
+ * registers, so they are saved only when threads switch).
+ */
+struct arch_thread_ctx {
+	uint8_t fpu[512] __attribute__((aligned(16)));
+	uint64_t rsp;
+	uint64_t fs_base, gs_base;
+};
+
+/* Prepares ctx so that the first switch to it enters ring 3 with *tf,
+ * on the kernel stack that ends at kstack_top. */
+void arch_ctx_init_user(struct arch_thread_ctx *ctx, void *kstack_top,
+			const struct trapframe *tf);
+/* The state a program starts with: default x87 control word and MXCSR. */
+void arch_ctx_init_fpu(struct arch_thread_ctx *ctx);
+/* Copies the running thread's FPU state and TLS bases into ctx. */
+void arch_ctx_copy_live(struct arch_thread_ctx *ctx);
+/* Saves the running thread into prev and resumes next. */
+void arch_ctx_switch(struct arch_thread_ctx *prev, struct arch_thread_ctx *next);
+
+/* ---- interrupts ---- */
+#define IRQ_VECTOR_BASE	32
+#define IRQ_VECTORS	16		/* 32..47 */
+#define IRQ_SPURIOUS	0xff
+void arch_irq_register(int vector, void (*fn)(struct trapframe *tf));
+static inline void arch_irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
+static inline void arch_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
+/* Waits for an interrupt with interrupts on, and turns them off again. */
+static inline void arch_idle(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
+
+/* Called on every return to ring 3 (after a syscall or a trap): the
+ * personality's chance to switch threads or deliver signals. */
+void arch_user_return_hook(struct trapframe *tf);
+
 /* ---- boot-time setup (called in order by kernel/main.c) ---- */
 void arch_cpu_init(void);		/* features, NX/SMEP, PAT */
 void arch_gdt_init(void);

@@ -112,6 +112,12 @@ int mm_as_unmap(struct mm_as *as, uintptr_t va, size_t len);
 /* -ENOMEM if part of the range is not in an area (as mprotect). */
 int mm_as_protect(struct mm_as *as, uintptr_t va, size_t len, unsigned prot);
 /* A free, page-aligned range of len bytes below mmap_base; 0 if none. */
+/*
+ * Drops the pages of [va, va+len) but keeps the areas: the next touch
+ * reads zeros (madvise MADV_DONTNEED on private anonymous memory).
+ * -ENOMEM if part of the range has no area.
+ */
+int mm_as_discard(struct mm_as *as, uintptr_t va, size_t len);
 uintptr_t mm_as_find_free(struct mm_as *as, size_t len);
 /* Valid until the next map/unmap/protect: alike neighbours get merged. */
 struct mm_area *mm_as_find(struct mm_as *as, uintptr_t va);

@@ -364,6 +364,28 @@ static void test_sparse_unmap_is_quick(void **state)
 	assert_true(list_empty(&as->areas));
 }
 
+/* madvise(DONTNEED): pages go back to the allocator, the area stays. */
+static void test_discard(void **state)
+{
+	struct fixture *f = *state;
+	struct mm_as *as = &f->as;
+	uintptr_t va = 0x600000;
+	size_t before;
+	char c = 'x', out = 1;
+
+	assert_int_equal(mm_as_map(as, va, 4 * MM_PAGE_SIZE,
+	    MM_PROT_READ | MM_PROT_WRITE, MM_AREA_ANON), 0);
+	assert_int_equal(mm_as_write(as, va + MM_PAGE_SIZE, &c, 1), 0);
+	before = mm_frames_free_count();
+	assert_int_equal(mm_as_discard(as, va, 4 * MM_PAGE_SIZE), 0);
+	assert_true(mm_frames_free_count() == before + 1);
+	assert_non_null(mm_as_find(as, va + MM_PAGE_SIZE));
+	assert_int_equal(mm_as_read(as, &out, va + MM_PAGE_SIZE, 1), 0);
+	assert_int_equal(out, 0);
+	assert_int_equal(mm_as_discard(as, va + 3 * MM_PAGE_SIZE, 2 * MM_PAGE_SIZE),
+	    -ENOMEM);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,6 +400,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_find_free, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sparse_unmap_is_quick, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_discard, setup, teardown),
 	};
 
 	fake_mem_init();
