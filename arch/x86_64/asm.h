@@ -5,6 +5,7 @@
 #define CPU_USER_RSP	0x08
 #define CPU_KERNEL_RSP	0x10
 #define TF_VECTOR	0x78	/* 15 registers * 8 */
+#define TF_ERROR	0x80
 #define TF_CS		0x90
 #define TF_SIZE		0xb0
 #define TRAP_SYSCALL	0x100

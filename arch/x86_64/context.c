@@ -50,6 +50,23 @@ static void fpu_load(const struct arch_thread_ctx *ctx)
 	__asm__ volatile("fxrstor64 %0" : : "m"(ctx->fpu));
 }
 
+#define MXCSR_VALID	0xffffu
+
+void arch_fpu_save(void *image)
+{
+	__asm__ volatile("fxsave64 (%0)" : : "r"(image) : "memory");
+}
+
+void arch_fpu_restore(void *image)
+{
+	uint32_t mxcsr;
+
+	memcpy(&mxcsr, (char *)image + FXSAVE_MXCSR, sizeof(mxcsr));
+	mxcsr &= MXCSR_VALID;
+	memcpy((char *)image + FXSAVE_MXCSR, &mxcsr, sizeof(mxcsr));
+	__asm__ volatile("fxrstor64 (%0)" : : "r"(image) : "memory");
+}
+
 void arch_ctx_copy_live(struct arch_thread_ctx *ctx)
 {
 	fpu_save(ctx);

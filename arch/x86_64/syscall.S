@@ -30,9 +30,13 @@ syscall_entry:
 	call	arch_user_return_hook
 
 	/*
-	 * sysret takes %rip from %rcx; it must be canonical or the CPU faults
-	 * in ring 0 on the user's stack.  Anything odd goes through iretq.
+	 * sysret takes %rip from %rcx and %rflags from %r11, so a frame whose
+	 * every register matters (rt_sigreturn marks it with error = -1)
+	 * leaves by iretq.  So does a non-canonical %rip, which would make
+	 * sysret fault in ring 0 on the user's stack.
 	 */
+	cmpq	$-1, TF_ERROR(%rsp)
+	je	trap_return
 	movq	TF_VECTOR + 16(%rsp), %rcx	/* rip */
 	movq	$USER_END, %r11
 	cmpq	%r11, %rcx

@@ -11,6 +11,7 @@
 
 _Static_assert(offsetof(struct trapframe, vector) == TF_VECTOR, "TF_VECTOR");
 _Static_assert(offsetof(struct trapframe, cs) == TF_CS, "TF_CS");
+_Static_assert(offsetof(struct trapframe, error) == TF_ERROR, "TF_ERROR");
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "TF_SIZE");
 _Static_assert(offsetof(struct cpu, user_rsp) == CPU_USER_RSP, "CPU_USER_RSP");
 _Static_assert(offsetof(struct cpu, kernel_rsp) == CPU_KERNEL_RSP, "CPU_KERNEL_RSP");
@@ -83,9 +84,9 @@ static void page_fault(struct trapframe *tf)
 	uint64_t addr = read_cr2();
 
 	if (trapframe_from_user(tf)) {
-		if (addr < USER_END && arch_user_fault_hook(addr, tf->error, true))
-			return;
-		arch_user_trap_hook(tf);
+		if (addr >= USER_END || !arch_user_fault_hook(addr, tf->error, true))
+			arch_user_trap_hook(tf);
+		return;
 	}
 	/*
 	 * In the kernel, only the user-copy instructions may touch user
@@ -119,8 +120,10 @@ static void exception(struct trapframe *tf)
 		page_fault(tf);
 		return;
 	}
-	if (trapframe_from_user(tf))
+	if (trapframe_from_user(tf)) {
 		arch_user_trap_hook(tf);
+		return;
+	}
 	if (extable_fixup(tf))
 		return;
 	kernel_fault(tf);

@@ -55,6 +55,13 @@ struct thread *sched_find(int tid)
 	return NULL;
 }
 
+struct thread *sched_next_thread(struct thread *prev)
+{
+	struct list *l = prev ? prev->all_link.next : all.next;
+
+	return l == &all ? NULL : list_entry(l, struct thread, all_link);
+}
+
 int sched_thread_count(void)
 {
 	return nthreads;

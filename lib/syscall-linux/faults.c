@@ -9,12 +9,6 @@
 #define PF_WRITE	0x2
 #define PF_INSN		0x10
 
-#define SIGILL	4
-#define SIGTRAP	5
-#define SIGBUS	7
-#define SIGKILL	9
-#define SIGFPE	8
-#define SIGSEGV	11
 
 bool arch_user_fault_hook(uint64_t addr, uint64_t error, bool from_user)
 {
@@ -35,34 +29,49 @@ bool arch_user_fault_hook(uint64_t addr, uint64_t error, bool from_user)
 	return r == 0;
 }
 
-static int signal_for_vector(uint64_t vector)
+/* The signal, si_code and si_addr Linux gives for a CPU exception. */
+static void signal_for_trap(const struct trapframe *tf)
 {
-	switch (vector) {
-	case 0:			/* divide error */
-	case 16:		/* x87 */
-	case 19:		/* SIMD */
-		return SIGFPE;
+	uint64_t addr;
+
+	switch (tf->vector) {
+	case 0:				/* divide error */
+		signal_force(SIGFPE, FPE_INTDIV, tf->rip);
+		return;
+	case 16:			/* x87 */
+	case 19:			/* SIMD */
+		signal_force(SIGFPE, 0, tf->rip);
+		return;
 	case 1:
 	case 3:
-		return SIGTRAP;
-	case 6:			/* invalid opcode */
-		return SIGILL;
-	case 17:		/* alignment check */
-		return SIGBUS;
-	default:		/* #GP, #SS, #PF and the rest */
-		return SIGSEGV;
+		signal_force(SIGTRAP, TRAP_BRKPT, tf->rip);
+		return;
+	case 6:				/* invalid opcode */
+		signal_force(SIGILL, ILL_ILLOPN, tf->rip);
+		return;
+	case 17:			/* alignment check */
+		signal_force(SIGBUS, BUS_ADRALN, tf->rip);
+		return;
+	case 14:
+		addr = read_cr2();
+		signal_force(SIGSEGV, mm_as_find(&current->as, addr) ?
+			     SEGV_ACCERR : SEGV_MAPERR, addr);
+		return;
+	default:			/* #GP, #SS and the rest */
+		signal_force(SIGSEGV, SI_KERNEL, 0);
 	}
 }
 
 void arch_user_trap_hook(struct trapframe *tf)
 {
-	int sig = signal_for_vector(tf->vector);
+	signal_for_trap(tf);
+}
 
-	printk("tessera: program killed by signal %d (vector %lu, error %#lx) "
-	       "at rip %#lx\n", sig, tf->vector, tf->error, tf->rip);
-	if (tf->vector == 14)
-		printk("tessera: faulting address %#lx\n", read_cr2());
-	proc_exit(128 + sig);
+/* Last stop before ring 3: another thread's turn, then signals. */
+void arch_user_return_hook(struct trapframe *tf)
+{
+	sched_preempt_point();
+	signal_deliver(tf);
 }
 
 void proc_exit(int status)

@@ -114,8 +114,8 @@ static long futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline,
 	r = sched_wait(NULL, deadline);
 	if (w.link.next != &w.link)		/* not taken off by a waker */
 		list_del(&w.link);
-	if (r == -EINTR)
-		return -EINTR;
+	if (r == -EINTR)	/* a handler with SA_RESTART waits again */
+		return deadline ? -EINTR : -ERESTARTSYS;
 	return r == -ETIMEDOUT ? -ETIMEDOUT : 0;
 }
 

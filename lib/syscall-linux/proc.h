@@ -9,6 +9,7 @@
 #include "core.h"
 #include "mm.h"
 #include "sched.h"
+#include "signal.h"
 
 #define PROC_PATH_MAX	4096
 
@@ -23,6 +24,8 @@ struct proc {
 	int pid;
 	struct l_rlimit rlimits[L_RLIMIT_NLIMITS];
 	struct sigaction_k sigactions[L_NSIG];
+	uint64_t sig_pending;			/* process-directed */
+	struct l_siginfo sig_info[L_NSIG];
 	struct l_termios termios;
 };
 
@@ -35,7 +38,7 @@ struct lthread {
 	uint64_t rseq, rseq_sig;
 	uint32_t rseq_len;
 	uint64_t sigmask;
-	uint64_t gs_base;
+	struct sigstate sig;
 };
 
 extern struct proc *current;

@@ -80,7 +80,7 @@ long sys_read(long fd, uint64_t ubuf, size_t n)
 		return 0;
 	while ((got = plat_console_read(buf, MIN(n, sizeof(buf)))) == 0)
 		if (sched_sleep_until(plat_monotonic_ns() + CONSOLE_POLL_NS) == -EINTR)
-			return -EINTR;
+			return -ERESTARTSYS;
 	if (copy_to_user((void *)ubuf, buf, got))
 		return -EFAULT;
 	return (long)got;

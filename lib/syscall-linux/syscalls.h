@@ -49,6 +49,29 @@ long sys_readlinkat(long dirfd, uint64_t upath, uint64_t ubuf, long bufsiz);
 long sys_rt_sigaction(long sig, uint64_t uact, uint64_t uold, size_t setsize);
 long sys_rt_sigprocmask(long how, uint64_t uset, uint64_t uold, size_t setsize);
 
+long sys_rt_sigreturn(void);
+long sys_sigaltstack(uint64_t uss, uint64_t uold);
+long sys_kill(long pid, long sig);
+long sys_tgkill(long tgid, long tid, long sig);
+long sys_tkill(long tid, long sig);
+long sys_rt_sigqueueinfo(long pid, long sig, uint64_t uinfo);
+long sys_rt_tgsigqueueinfo(long tgid, long tid, long sig, uint64_t uinfo);
+long sys_rt_sigpending(uint64_t uset, size_t setsize);
+long sys_rt_sigsuspend(uint64_t uset, size_t setsize);
+long sys_rt_sigtimedwait(uint64_t uset, uint64_t uinfo, uint64_t uts,
+			 size_t setsize);
+long sys_pause(void);
+
+/* interval and POSIX timers */
+long sys_alarm(unsigned long seconds);
+long sys_setitimer(long which, uint64_t unew, uint64_t uold);
+long sys_getitimer(long which, uint64_t ucur);
+long sys_timer_create(long clock, uint64_t usev, uint64_t uid);
+long sys_timer_settime(long id, long flags, uint64_t unew, uint64_t uold);
+long sys_timer_gettime(long id, uint64_t ucur);
+long sys_timer_getoverrun(long id);
+long sys_timer_delete(long id);
+
 /* memory */
 long sys_brk(uint64_t want);
 long sys_mmap(uint64_t addr, uint64_t len, long prot, long flags, long fd,

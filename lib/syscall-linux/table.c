@@ -27,6 +27,12 @@ static const syscall_fn table[NR_SYSCALLS] = {
 	SYS(clock_nanosleep), SYS(nanosleep),
 	SYS(getrandom),
 	SYS(clone), SYS(clone3), SYS(futex), SYS(get_robust_list), SYS(getcpu),
+	SYS(rt_sigreturn), SYS(sigaltstack), SYS(kill), SYS(tgkill), SYS(tkill),
+	SYS(rt_sigqueueinfo), SYS(rt_tgsigqueueinfo), SYS(rt_sigpending),
+	SYS(rt_sigsuspend), SYS(rt_sigtimedwait), SYS(pause),
+	SYS(alarm), SYS(setitimer), SYS(getitimer), SYS(timer_create),
+	SYS(timer_settime), SYS(timer_gettime), SYS(timer_getoverrun),
+	SYS(timer_delete),
 };
 
 static uint8_t reported[(NR_SYSCALLS + 7) / 8];
@@ -58,9 +64,3 @@ void arch_syscall_hook(struct trapframe *tf)
 		tf->rax = sys_unknown(nr);
 }
 
-/* Last stop before ring 3: let another thread run if this one's time is up. */
-void arch_user_return_hook(struct trapframe *tf)
-{
-	(void)tf;
-	sched_preempt_point();
-}

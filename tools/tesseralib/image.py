@@ -19,6 +19,7 @@ import importlib.util
 import json
 import os
 import stat
+import tempfile
 
 from . import cpio, elfdeps
 from .paths import PathError, guest_of, resolve_in_root
@@ -110,7 +111,8 @@ def add_dynamic(tree, host, guest):
     for lib in libs:
         for path in [lib.guest] + lib.aliases:
             _place(tree, path, lib.host, placed)
-        if lib.via == "conf":
+        if lib.via == "conf" and \
+                os.path.dirname(lib.guest) not in elfdeps.DEFAULT_DIRS:
             d = os.path.dirname(lib.guest)
             if d not in conf_dirs:
                 conf_dirs.append(d)
@@ -210,12 +212,11 @@ def program_in_root(root, argv, env):
         interp = find_program(root, bang[0], env)
         script = argv[0] if "/" in argv[0] else guest
         return interp, [bang[0]] + bang[1:] + [script] + list(argv[1:])
-    info = _elf_info(host)
+    _elf_info(host)
     try:
         elfdeps.dependencies(guest, root=root)
     except elfdeps.ElfError as e:
         raise ImageError(str(e)) from None
-    del info
     return guest, list(argv)
 
 
@@ -282,9 +283,29 @@ def cache_key(tree):
     return h.hexdigest()
 
 
-def write(tree, out):
+def write(tree, out, progress):
+    """Writes the archive to out atomically (a temp file, then a rename),
+    reporting progress entry by entry."""
     m = mk()
-    m.write_archive(tree, out, m.source_date_epoch())
+    mtime = m.source_date_epoch()
+    out_dir = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(out_dir):
+        raise ImageError(f"no such directory for the output: {out_dir}")
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(out) + ".",
+                               suffix=".tmp", dir=out_dir)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            w = m.NewcWriter(f, mtime)
+            for ino, e in enumerate(tree.sorted_entries(), start=1):
+                w.entry(ino, e)
+                progress.tick(ino, w.off)
+            w.trailer()
+            progress.done(ino, w.off)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 # ---- reading an image back ----

@@ -330,14 +330,16 @@ def unpack(path, root, progress=None):
     """Unpacks the image tarball at path into the empty directory root;
     returns (ImageConfig, LayerStats).  OciError on a bad image."""
     outer = Outer(path)
-    raw, layers, tag = read_image(outer)
-    if not isinstance(raw, dict):
-        raise OciError("the image config is not a JSON object")
-    config = ImageConfig(raw, tag)
-    u = Unpacker(root, progress)
-    for name in layers:
-        tar = _open_layer(outer, name)
-        u.layer(tar, name)
+    try:
+        raw, layers, tag = read_image(outer)
+        if not isinstance(raw, dict):
+            raise OciError("the image config is not a JSON object")
+        config = ImageConfig(raw, tag)
+        u = Unpacker(root, progress)
+        for name in layers:
+            u.layer(_open_layer(outer, name), name)
+    finally:
+        outer.tar.close()
     if progress:
         progress.done(u.stats.files, u.stats.bytes)
     return config, u.stats

@@ -126,8 +126,18 @@ int clear_user(void *udst, size_t n);
 bool arch_user_fault_hook(uint64_t addr, uint64_t error_code, bool from_user);
 /* Called for every system call; fills tf->rax. */
 void arch_syscall_hook(struct trapframe *tf);
-/* The embedder's last word on a user trap it cannot resolve. */
-void arch_user_trap_hook(struct trapframe *tf) __attribute__((noreturn));
+/*
+ * A trap in ring 3 that demand paging did not resolve: the embedder turns
+ * it into a signal (delivered by arch_user_return_hook) or ends the program.
+ */
+void arch_user_trap_hook(struct trapframe *tf);
+
+/* The running thread's x87/SSE state, to and from a 512-byte FXSAVE image
+ * (restore sanitises MXCSR so a program's image cannot fault the kernel). */
+void arch_fpu_save(void *image);
+void arch_fpu_restore(void *image);
+
+#define SYSCALL_INSN_SIZE	2	/* to re-run an interrupted syscall */
 
 void arch_backtrace(uint64_t rbp);
 /* Finds the symbol containing addr: its name and offset, or NULL. */

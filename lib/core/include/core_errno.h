@@ -176,6 +176,13 @@
 #undef ENOTRECOVERABLE
 #define ENOTRECOVERABLE 131
 
+/*
+ * Kernel-internal, never seen by the program: a blocking call cut short
+ * by a signal that should be restarted if the handler has SA_RESTART (or
+ * no handler runs), and fail with EINTR otherwise.
+ */
+#define ERESTARTSYS 512
+
 #undef EWOULDBLOCK
 #define EWOULDBLOCK EAGAIN
 #undef ENOTSUP

@@ -74,6 +74,8 @@ void sched_start(void) __attribute__((noreturn));
 
 struct thread *sched_current(void);
 struct thread *sched_find(int tid);
+/* Iterates the live threads: pass NULL for the first; NULL at the end. */
+struct thread *sched_next_thread(struct thread *prev);
 int sched_thread_count(void);
 
 /* Gives the CPU to the next runnable thread, if any. */
