@@ -130,7 +130,10 @@ static void drop_range(struct mm_as *as, uintptr_t start, uintptr_t end)
 			break;
 		if (a->end <= start)
 			continue;
-		mm_pt_free_range(as->root, a->start, a->end);
+		if (a->flags & MM_AREA_SHARED)
+			mm_pt_clear_range(as->root, a->start, a->end);
+		else
+			mm_pt_free_range(as->root, a->start, a->end);
 		list_del(&a->link);
 		mm_free(a);
 	}
@@ -195,6 +198,19 @@ int mm_as_map(struct mm_as *as, uintptr_t va, size_t len, unsigned prot,
 	return 0;
 }
 
+int mm_as_map_frames(struct mm_as *as, uintptr_t va, const paddr_t *frames,
+		     size_t n, unsigned prot)
+{
+	int err = mm_as_map(as, va, n * MM_PAGE_SIZE, prot, MM_AREA_SHARED);
+
+	for (size_t i = 0; err == 0 && i < n; i++)
+		err = mm_pt_map(as->root, va + i * MM_PAGE_SIZE, frames[i],
+		    pte_prot(prot & PROT_MASK));
+	if (err != 0 && n)
+		mm_as_unmap(as, va, n * MM_PAGE_SIZE);
+	return err;
+}
+
 int mm_as_unmap(struct mm_as *as, uintptr_t va, size_t len)
 {
 	uintptr_t end;
@@ -243,6 +259,11 @@ int mm_as_discard(struct mm_as *as, uintptr_t va, size_t len)
 		return err;
 	if (!covered(as, va, end))
 		return -ENOMEM;
+	for (struct mm_area *a = mm_as_find(as, va); a && a->start < end;
+	     a = a->link.next == &as->areas ? NULL :
+		 list_entry(a->link.next, struct mm_area, link))
+		if (a->flags & MM_AREA_SHARED)
+			return -EINVAL;		/* not ours to drop */
 	mm_pt_free_range(as->root, va, end);
 	return 0;
 }
@@ -325,6 +346,9 @@ int mm_as_fault(struct mm_as *as, uintptr_t va, unsigned access)
 		return -EFAULT;
 	if (!allowed(a->prot, access))
 		return -EACCES;
+	if (a->flags & MM_AREA_SHARED)		/* all mapped up front */
+		return mm_pt_query(as->root, ALIGN_DOWN(va, MM_PAGE_SIZE),
+				   NULL, NULL) == 0 ? 0 : -EFAULT;
 	/* Already there: another thread faulted it in first. */
 	if (mm_pt_query(as->root, ALIGN_DOWN(va, MM_PAGE_SIZE), NULL, NULL) == 0)
 		return 0;

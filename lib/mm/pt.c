@@ -270,6 +270,20 @@ static void protect_leaf(const struct leaf_op *op, uintptr_t va, pte_t *e)
 	mm_arch_flush_tlb(va);
 }
 
+static void clear_leaf(const struct leaf_op *op, uintptr_t va, pte_t *e)
+{
+	(void)op;
+	*e = 0;
+	mm_arch_flush_tlb(va);
+}
+
+void mm_pt_clear_range(paddr_t root, uintptr_t start, uintptr_t end)
+{
+	struct leaf_op op = { .end = end, .fn = clear_leaf };
+
+	range(root, start, &op);
+}
+
 void mm_pt_free_range(paddr_t root, uintptr_t start, uintptr_t end)
 {
 	struct leaf_op op = { .end = end, .fn = free_leaf };

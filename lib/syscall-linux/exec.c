@@ -12,6 +12,7 @@
 #include "plat.h"
 #include "proc.h"
 #include "syscalls.h"
+#include "vdso.h"
 
 #define PAGE		MM_PAGE_SIZE
 #define STACK_TOP	0x00007ffffffff000ull
@@ -103,7 +104,8 @@ static void load_program(const void *archive, size_t len, struct elf_info *info)
 	strncpy(current->exe, manifest.program, sizeof(current->exe) - 1);
 }
 
-static void fill_auxv(struct elf_auxv *av, const struct elf_info *info)
+static void fill_auxv(struct elf_auxv *av, const struct elf_info *info,
+		      uint64_t vdso)
 {
 	uint32_t r[4];
 	size_t i = 0;
@@ -126,6 +128,8 @@ static void fill_auxv(struct elf_auxv *av, const struct elf_info *info)
 	AUX(AT_HWCAP2, 0);
 	AUX(AT_CLKTCK, 100);
 	AUX(AT_MINSIGSTKSZ, 2048);
+	if (vdso)
+		AUX(AT_SYSINFO_EHDR, vdso);
 	AUX(AT_PLATFORM, 0);			/* filled by elf_build_stack */
 	AUX(AT_RANDOM, 0);
 	AUX(AT_EXECFN, 0);
@@ -147,12 +151,12 @@ static uint64_t setup_stack(const struct elf_info *info)
 	uint64_t top = STACK_TOP - ASLR_PAGES(12), sp = 0;
 	size_t size;
 
-	fill_auxv(auxv, info);
 	random_fill(rnd, sizeof(rnd));
 	if (mm_as_map(&current->as, top - STACK_SIZE, STACK_SIZE,
 		      MM_PROT_READ | MM_PROT_WRITE, MM_AREA_ANON | MM_AREA_STACK))
 		fail(PLAT_EXIT_PANIC, "cannot map the stack", NULL);
 	current->as.mmap_base = top - STACK_SIZE - (1ull << 30) - ASLR_PAGES(16);
+	fill_auxv(auxv, info, vdso_map(&current->as));
 	for (size = 16384; size <= STACK_BUF_MAX && !sp; size *= 2) {
 		void *buf = mm_alloc(size);
 

@@ -58,6 +58,13 @@ uint64_t plat_boot_wallclock_ns(void);
 void plat_timer_init(void (*fn)(void));
 void plat_timer_set(uint64_t deadline);
 
+/*
+ * For the vDSO: the TSC value at time zero and its rate, if the monotonic
+ * clock is the TSC (0); -ENOTSUP otherwise.  monotonic ns = (t / khz) *
+ * 1e6 + (t % khz) * 1e6 / khz with t = rdtsc() - tsc_boot.
+ */
+int plat_clock_tsc(uint64_t *tsc_boot, uint64_t *tsc_khz);
+
 /* 64 bits of hardware randomness if the machine has any, else 0. */
 int plat_random(uint64_t *out);
 

@@ -123,6 +123,13 @@ uint64_t plat_monotonic_ns(void)
 	return (d / tsc_khz) * 1000000u + (d % tsc_khz) * 1000000u / tsc_khz;
 }
 
+int plat_clock_tsc(uint64_t *boot, uint64_t *khz)
+{
+	*boot = tsc_boot;
+	*khz = tsc_khz;
+	return 0;
+}
+
 uint64_t plat_boot_wallclock_ns(void)
 {
 	return wallclock_boot_ns;

@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <time.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -34,6 +37,27 @@ static void check_phdrs(void)
 	CHECK(loads > 0, "no PT_LOAD among the program headers at AT_PHDR");
 }
 
+/* The vDSO's clocks (what libc calls) agree with the system call's. */
+static void check_vdso_time(void)
+{
+	struct timespec a, b, c;
+	struct timeval tv;
+
+	for (int i = 0; i < 100; i++) {
+		syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &a);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &c);
+		CHECK((a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec <= b.tv_nsec)) &&
+		      (b.tv_sec < c.tv_sec || (b.tv_sec == c.tv_sec && b.tv_nsec <= c.tv_nsec)),
+		      "monotonic out of order at %d", i);
+	}
+	syscall(SYS_clock_gettime, CLOCK_REALTIME, &a);
+	gettimeofday(&tv, NULL);
+	CHECK(tv.tv_sec - a.tv_sec <= 1 && tv.tv_sec >= a.tv_sec, "gettimeofday %ld vs %ld",
+	      (long)tv.tv_sec, (long)a.tv_sec);
+	CHECK(time(NULL) >= a.tv_sec, "time() behind the realtime clock");
+}
+
 static void check_auxv(const char *argv0)
 {
 	const unsigned char *rnd = (const unsigned char *)getauxval(AT_RANDOM);
@@ -42,6 +66,10 @@ static void check_auxv(const char *argv0)
 	int nonzero = 0;
 
 	check_phdrs();
+	CHECK(getauxval(AT_SYSINFO_EHDR) != 0 &&
+	      memcmp((const void *)getauxval(AT_SYSINFO_EHDR), "\177ELF", 4) == 0,
+	      "AT_SYSINFO_EHDR does not point at the vDSO's ELF header");
+	check_vdso_time();
 	CHECK(getauxval(AT_PAGESZ) == 4096, "AT_PAGESZ %lu", getauxval(AT_PAGESZ));
 	CHECK(getauxval(AT_ENTRY) == (unsigned long)_start, "AT_ENTRY %#lx _start %p",
 	      getauxval(AT_ENTRY), (void *)_start);

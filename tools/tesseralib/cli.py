@@ -15,6 +15,7 @@ and exit 2; `run` exits with the program's own status.
 import argparse
 import json
 import os
+import re
 import shutil
 import stat
 import sys
@@ -46,6 +47,8 @@ ERRORS = (UserError, image.ImageError, oci.OciError, store.StoreError,
 # ---- finding things ----
 
 def find_kernel(explicit, image_dir_kernel=None):
+    if explicit and os.path.isdir(explicit):     # a `meson setup` dir
+        explicit = os.path.join(explicit, "kernel", "tessera.elf")
     if explicit:
         if not os.path.isfile(explicit):
             raise UserError(f"no kernel at {explicit}")
@@ -435,7 +438,8 @@ def add_vm_options(p):
     g.add_argument("--machine", choices=["microvm", "q35"],
                    help="QEMU machine (microvm)")
     g.add_argument("--kernel", metavar="ELF",
-                   help="kernel (default $TESSERA_KERNEL or "
+                   help="kernel ELF, or a meson build dir holding "
+                        "kernel/tessera.elf (default $TESSERA_KERNEL or "
                         "build/kernel/tessera.elf)")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="no progress or notes")
@@ -553,7 +557,8 @@ def main(argv=None):
     try:
         return opts.func(opts)
     except ERRORS + (mk.MkError,) as e:
-        print(f"tessera: {e}", file=sys.stderr)
+        one_line = re.sub(r"\s*\n\s*", " ", str(e)).strip()
+        print(f"tessera: {one_line}", file=sys.stderr)
         return 2
     except OSError as e:
         where = f"{e.filename}: " if e.filename else ""

@@ -237,6 +237,7 @@ def build_tree(spec, progress):
         program, extra = add_host_program(tree, spec)
         env = [e for e in extra if not _has_key(env, e)] + env
         argv = [program] + spec.args
+    env = merge_env(env)
     if spec.argv0 is not None:
         argv[0] = spec.argv0
     for f in spec.files:
@@ -248,6 +249,15 @@ def build_tree(spec, progress):
     _set_file(tree, RUN_JSON, run_json(spec.settings))
     tree.add_dir(cwd, implied=True)
     return tree
+
+
+def merge_env(env):
+    """One string per KEY, the last given winning (so -e overrides an
+    image's Env), in the order the keys first appeared."""
+    out = {}
+    for kv in env:
+        out[kv.split("=", 1)[0]] = kv
+    return list(out.values())
 
 
 def _has_key(env, kv):

@@ -14,7 +14,6 @@ OCI blobs are checked against their sha256 digests.
 
 import gzip
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -83,7 +82,7 @@ class Outer:
             self.members = {_outer_name(m.name): m
                             for m in self.tar.getmembers()}
         except (tarfile.TarError, OSError, EOFError) as e:
-            raise OciError(f"not a readable tarball: {path}: {e}") from None
+            raise OciError(f"not a readable tarball: {path}") from None
         self.path = path
 
     def has(self, name):

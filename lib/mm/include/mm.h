@@ -81,6 +81,8 @@ void mm_free(void *p);
 #define MM_AREA_ANON	0x1u	/* zero-filled on first touch */
 #define MM_AREA_STACK	0x2u
 #define MM_AREA_HEAP	0x4u	/* the brk area */
+#define MM_AREA_SHARED	0x8u	/* its frames belong to someone else (the
+				   vDSO): mapped up front, never freed here */
 
 struct mm_area {
 	uintptr_t start, end;	/* [start, end), page-aligned */
@@ -108,6 +110,12 @@ void mm_as_destroy(struct mm_as *as);
  */
 int mm_as_map(struct mm_as *as, uintptr_t va, size_t len, unsigned prot,
 	      unsigned flags);
+/*
+ * Maps n existing frames at va (an MM_AREA_SHARED area): unmapping the
+ * area later leaves the frames to their owner.
+ */
+int mm_as_map_frames(struct mm_as *as, uintptr_t va, const paddr_t *frames,
+		     size_t n, unsigned prot);
 int mm_as_unmap(struct mm_as *as, uintptr_t va, size_t len);
 /* -ENOMEM if part of the range is not in an area (as mprotect). */
 int mm_as_protect(struct mm_as *as, uintptr_t va, size_t len, unsigned prot);

@@ -386,6 +386,31 @@ static void test_discard(void **state)
 	    -ENOMEM);
 }
 
+/* Shared frames (the vDSO): mapped at once, never freed by the space. */
+static void test_map_frames(void **state)
+{
+	struct fixture *f = *state;
+	paddr_t frames[2] = { mm_frame_alloc_zero(), mm_frame_alloc_zero() };
+	uintptr_t va = 0x700000;
+	paddr_t pa;
+	char c = 'v', out = 0;
+
+	*(char *)mm_phys_to_virt(frames[1]) = c;
+	assert_int_equal(mm_as_map_frames(&f->as, va, frames, 2, MM_PROT_READ), 0);
+	assert_int_equal(mm_pt_query(f->as.root, va + MM_PAGE_SIZE, &pa, NULL), 0);
+	assert_true(pa == frames[1]);
+	assert_int_equal(mm_as_read(&f->as, &out, va + MM_PAGE_SIZE, 1), 0);
+	assert_int_equal(out, 'v');
+	assert_int_equal(mm_as_fault(&f->as, va, MM_ACCESS_WRITE), -EACCES);
+	assert_int_equal(mm_as_discard(&f->as, va, MM_PAGE_SIZE), -EINVAL);
+	assert_int_equal(mm_as_unmap(&f->as, va, 2 * MM_PAGE_SIZE), 0);
+	assert_int_equal(*(char *)mm_phys_to_virt(frames[1]), 'v');
+	/* Still ours: freeing them is no double free, and teardown finds
+	 * every frame back. */
+	mm_frame_free(frames[0]);
+	mm_frame_free(frames[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -401,6 +426,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sparse_unmap_is_quick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_discard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_map_frames, setup, teardown),
 	};
 
 	fake_mem_init();
