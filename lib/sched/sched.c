@@ -111,17 +111,34 @@ struct thread *sched_thread_create(const struct trapframe *tf, void *owner)
 	return t;
 }
 
-void sched_thread_ready(struct thread *t)
-{
-	t->state = THREAD_RUNNABLE;
-	sched_policy.enqueue(&runq, &t->se);
-}
-
 static void slice_over(void *arg)
 {
 	(void)arg;
 	need_resched = true;
 }
+
+/*
+ * A time slice only matters when another thread waits for the CPU, so a
+ * lone thread runs with no timer interrupts at all.
+ */
+static void arm_slice(void)
+{
+	if (current != &idle && sched_policy.slice_ns && !list_empty(&runq)) {
+		if (!slice_timer.armed)
+			sched_timer_arm(&slice_timer, plat_monotonic_ns() +
+					sched_policy.slice_ns, slice_over, NULL);
+	} else {
+		sched_timer_cancel(&slice_timer);
+	}
+}
+
+void sched_thread_ready(struct thread *t)
+{
+	t->state = THREAD_RUNNABLE;
+	sched_policy.enqueue(&runq, &t->se);
+	arm_slice();		/* the running thread now has company */
+}
+
 
 /* Frees what dead threads left; never the stack we are running on. */
 static void reap(void)
@@ -150,11 +167,8 @@ static void switch_to(struct thread *next)
 	if (next == prev)
 		return;
 	current = next;
-	if (next != &idle && sched_policy.slice_ns)
-		sched_timer_arm(&slice_timer, now + sched_policy.slice_ns,
-				slice_over, NULL);
-	else
-		sched_timer_cancel(&slice_timer);
+	sched_timer_cancel(&slice_timer);	/* a fresh slice for next */
+	arm_slice();
 	if (next != &idle)
 		arch_set_kernel_stack((uint64_t)kstack_top(next));
 	arch_ctx_switch(&prev->ctx, &next->ctx);

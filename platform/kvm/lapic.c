@@ -21,7 +21,7 @@
 #define LVT_MASKED		(1u << 16)
 #define DIV_BY_16		0x3
 #define TIMER_VECTOR		IRQ_VECTOR_BASE
-#define CALIB_NS		10000000ull	/* 10 ms */
+#define CALIB_NS		1000000ull	/* 1 ms */
 #define MAX_WAIT_NS		(60ull * 1000000000ull)	/* re-armed by the caller */
 
 static volatile uint32_t *lapic;
@@ -76,19 +76,28 @@ void plat_timer_init(void (*fn)(void))
 	lapic_write(LAPIC_SVR, SVR_ENABLE | IRQ_SPURIOUS);
 	arch_irq_register(TIMER_VECTOR, timer_interrupt);
 	arch_irq_register(IRQ_SPURIOUS, spurious_interrupt);
+	timer_fn = fn;
+}
+
+/* Measured on first use, so programs that never sleep never pay for it. */
+static void timer_start(void)
+{
 	calibrate();
 	lapic_write(LAPIC_LVT_TIMER, TIMER_VECTOR);	/* one-shot, unmasked */
-	timer_fn = fn;
 }
 
 void plat_timer_set(uint64_t deadline)
 {
-	uint64_t now = plat_monotonic_ns(), ticks;
+	uint64_t now, ticks;
 
 	if (deadline == 0) {
-		lapic_write(LAPIC_TIMER_INIT, 0);
+		if (ticks_per_ms)
+			lapic_write(LAPIC_TIMER_INIT, 0);
 		return;
 	}
+	if (!ticks_per_ms)
+		timer_start();
+	now = plat_monotonic_ns();
 	ticks = deadline > now ?
 		MIN(deadline - now, MAX_WAIT_NS) * ticks_per_ms / 1000000 : 0;
 	lapic_write(LAPIC_TIMER_INIT, (uint32_t)MIN(MAX(ticks, 1), 0xffffffffull));
