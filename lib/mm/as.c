@@ -250,6 +250,33 @@ int mm_as_protect(struct mm_as *as, uintptr_t va, size_t len, unsigned prot)
 	return 0;
 }
 
+int mm_as_move(struct mm_as *as, uintptr_t old, size_t len, uintptr_t new)
+{
+	struct mm_area *a = mm_as_find(as, old);
+	uintptr_t end, i;
+	paddr_t pa;
+	int err;
+
+	if ((err = check_range(old, len, &end)) != 0 ||
+	    (err = check_range(new, len, &end)) != 0)
+		return err;
+	if (a == NULL || a->end < old + len || (a->flags & MM_AREA_SHARED))
+		return -EFAULT;
+	if ((err = mm_as_map(as, new, len, a->prot, a->flags)) != 0)
+		return err;
+	a = mm_as_find(as, old);	/* the map may have merged areas */
+	for (i = 0; i < len; i += MM_PAGE_SIZE) {
+		if (mm_pt_unmap(as->root, old + i, &pa) != 0)
+			continue;		/* never touched: nothing to move */
+		err = mm_pt_map(as->root, new + i, pa, pte_prot(a->prot));
+		if (err != 0) {
+			mm_frame_free(pa);	/* only on out of memory */
+			return err;
+		}
+	}
+	return mm_as_unmap(as, old, len);
+}
+
 int mm_as_discard(struct mm_as *as, uintptr_t va, size_t len)
 {
 	uintptr_t end;

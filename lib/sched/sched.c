@@ -10,12 +10,12 @@
 #include "sched_private.h"
 
 static struct thread idle;
-static struct thread *current = &idle;
+struct thread *sched_running = &idle;
 static struct list runq = LIST_INIT(runq);
 static struct list all = LIST_INIT(all);
 static struct list dead = LIST_INIT(dead);
 static struct sched_timer slice_timer;
-static bool need_resched;
+bool sched_slice_over;
 static int next_tid = 1;
 static int nthreads;
 static uint64_t dead_runtime;
@@ -35,11 +35,6 @@ void sched_init(void)
 	idle.state = THREAD_RUNNABLE;
 	list_init(&idle.se.link);
 	plat_timer_init(timer_interrupt);
-}
-
-struct thread *sched_current(void)
-{
-	return current;
 }
 
 struct thread *sched_find(int tid)
@@ -71,7 +66,7 @@ uint64_t sched_runtime(const struct thread *t)
 {
 	uint64_t r = t->se.runtime;
 
-	if (t == current)
+	if (t == sched_running)
 		r += plat_monotonic_ns() - t->ran_since;
 	return r;
 }
@@ -102,7 +97,7 @@ struct thread *sched_thread_create(const struct trapframe *tf, void *owner)
 	arch_ctx_init_user(&t->ctx, kstack_top(t), tf);
 	t->tid = next_tid++;
 	t->owner = owner;
-	t->se.runtime = current->se.runtime;	/* no head start, no debt */
+	t->se.runtime = sched_running->se.runtime;	/* no head start, no debt */
 	t->state = THREAD_BLOCKED;		/* until sched_thread_ready */
 	list_init(&t->se.link);
 	list_init(&t->wait_link);
@@ -114,7 +109,7 @@ struct thread *sched_thread_create(const struct trapframe *tf, void *owner)
 static void slice_over(void *arg)
 {
 	(void)arg;
-	need_resched = true;
+	sched_slice_over = true;
 }
 
 /*
@@ -123,7 +118,7 @@ static void slice_over(void *arg)
  */
 static void arm_slice(void)
 {
-	if (current != &idle && sched_policy.slice_ns && !list_empty(&runq)) {
+	if (sched_running != &idle && sched_policy.slice_ns && !list_empty(&runq)) {
 		if (!slice_timer.armed)
 			sched_timer_arm(&slice_timer, plat_monotonic_ns() +
 					sched_policy.slice_ns, slice_over, NULL);
@@ -148,7 +143,7 @@ static void reap(void)
 	list_for_each_safe(it, tmp, &dead) {
 		struct thread *t = list_entry(it, struct thread, all_link);
 
-		if (t == current)
+		if (t == sched_running)
 			continue;
 		list_del(&t->all_link);
 		mm_free(t->kstack);
@@ -158,15 +153,15 @@ static void reap(void)
 
 static void switch_to(struct thread *next)
 {
-	struct thread *prev = current;
+	struct thread *prev = sched_running;
 	uint64_t now = plat_monotonic_ns();
 
 	prev->se.runtime += now - prev->ran_since;
 	next->ran_since = now;
-	need_resched = false;
+	sched_slice_over = false;
 	if (next == prev)
 		return;
-	current = next;
+	sched_running = next;
 	sched_timer_cancel(&slice_timer);	/* a fresh slice for next */
 	arm_slice();
 	if (next != &idle)
@@ -186,10 +181,10 @@ static struct thread *pick_next(void)
 	return container_of(l, struct thread, se.link);
 }
 
-/* Puts a still-runnable current thread back in line, then runs the next. */
+/* Puts a still-runnable sched_running thread back in line, then runs the next. */
 static void schedule(void)
 {
-	struct thread *t = current;
+	struct thread *t = sched_running;
 
 	if (t != &idle && t->state == THREAD_RUNNABLE) {
 		t->se.runtime += plat_monotonic_ns() - t->ran_since;
@@ -216,15 +211,14 @@ void sched_yield(void)
 	schedule();
 }
 
-void sched_preempt_point(void)
+void sched_preempt(void)
 {
-	if (need_resched)
-		schedule();
+	schedule();
 }
 
 void sched_exit(void)
 {
-	struct thread *t = current;
+	struct thread *t = sched_running;
 
 	t->state = THREAD_DEAD;
 	sched_timer_cancel(&t->timeout);

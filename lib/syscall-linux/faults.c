@@ -67,11 +67,19 @@ void arch_user_trap_hook(struct trapframe *tf)
 	signal_for_trap(tf);
 }
 
-/* Last stop before ring 3: another thread's turn, then signals. */
+/*
+ * Last stop before ring 3: another thread's turn, then signals.  Runs
+ * after every system call, so the common case is two loads and a test.
+ */
 void arch_user_return_hook(struct trapframe *tf)
 {
+	struct lthread *lt;
+
 	sched_preempt_point();
-	signal_deliver(tf);
+	lt = cur_thread();
+	if (unlikely(lt->sig.pending | current->sig_pending | lt->sig.restore_mask) ||
+	    unlikely(tf->rax == (uint64_t)-ERESTARTSYS))
+		signal_deliver(tf);
 }
 
 void proc_exit(int status)

@@ -88,6 +88,18 @@ static long mmap_place(struct mm_as *as, uint64_t addr, uint64_t len, long flags
 	return *where ? 0 : -ENOMEM;
 }
 
+/* MAP_POPULATE: fault the pages in now; running out is not an error. */
+static void populate(struct mm_as *as, uint64_t va, uint64_t len, unsigned prot)
+{
+	unsigned access = (prot & MM_PROT_WRITE) ? MM_ACCESS_WRITE : MM_ACCESS_READ;
+
+	if (!prot)
+		return;
+	for (uint64_t p = va; p < va + len; p += PAGE)
+		if (mm_as_fault(as, p, access))
+			return;
+}
+
 long sys_mmap(uint64_t addr, uint64_t len, long prot, long flags, long fd,
 	      uint64_t off)
 {
@@ -110,6 +122,8 @@ long sys_mmap(uint64_t addr, uint64_t len, long prot, long flags, long fd,
 		      MM_AREA_ANON | ((flags & L_MAP_STACK) ? MM_AREA_STACK : 0));
 	if (r)
 		return r;
+	if (flags & L_MAP_POPULATE)
+		populate(as, where, len, prot_from_linux(prot));
 	return (long)where;
 }
 
@@ -180,4 +194,103 @@ long sys_madvise(uint64_t addr, uint64_t len, long advice)
 	default:
 		return -EINVAL;
 	}
+}
+
+#define MREMAP_MAYMOVE	1
+#define MREMAP_FIXED	2
+
+/* Is [va, va+len) free of areas? */
+static bool range_free(uint64_t va, uint64_t len)
+{
+	for (uint64_t p = va; p < va + len; p += PAGE)
+		if (mm_as_find(&current->as, p))
+			return false;
+	return true;
+}
+
+static long mremap_move(uint64_t old, uint64_t old_len, uint64_t new_len,
+			uint64_t dest)
+{
+	struct mm_as *as = &current->as;
+	struct mm_area *a = mm_as_find(as, old);
+	unsigned prot = a->prot, flags = a->flags;
+	long r;
+
+	if ((r = mm_as_move(as, old, old_len, dest)))
+		return r;
+	if (new_len > old_len &&
+	    (r = mm_as_map(as, dest + old_len, new_len - old_len, prot, flags)))
+		return r;
+	return (long)dest;
+}
+
+long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, long flags,
+		uint64_t new_addr)
+{
+	struct mm_as *as = &current->as;
+	struct mm_area *a;
+
+	if ((old & (PAGE - 1)) || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) ||
+	    ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)))
+		return -EINVAL;
+	old_len = ALIGN_UP(old_len, PAGE);
+	new_len = ALIGN_UP(new_len, PAGE);
+	if (!new_len || !old_len || !user_range_ok(old, old_len) ||
+	    !user_range_ok(old, new_len))
+		return -EINVAL;
+	a = mm_as_find(as, old);
+	if (!a || a->end < old + old_len)
+		return -EFAULT;
+	if (flags & MREMAP_FIXED) {
+		if ((new_addr & (PAGE - 1)) || !user_range_ok(new_addr, new_len) ||
+		    (new_addr < old + old_len && old < new_addr + new_len))
+			return -EINVAL;
+		mm_as_unmap(as, new_addr, new_len);
+		return mremap_move(old, MIN(old_len, new_len), new_len, new_addr);
+	}
+	if (new_len <= old_len) {
+		if (new_len < old_len)
+			mm_as_unmap(as, old + new_len, old_len - new_len);
+		return (long)old;
+	}
+	if (range_free(old + old_len, new_len - old_len) &&
+	    mm_as_map(as, old + old_len, new_len - old_len, a->prot, a->flags) == 0)
+		return (long)old;	/* grown in place */
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	new_addr = mm_as_find_free(as, new_len);
+	return new_addr ? mremap_move(old, old_len, new_len, new_addr) : -ENOMEM;
+}
+
+long sys_mincore(uint64_t addr, uint64_t len, uint64_t uvec)
+{
+	uint8_t v;
+
+	if (addr & (PAGE - 1))
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE);
+	if (!user_range_ok(addr, len))
+		return -ENOMEM;
+	for (uint64_t i = 0; i < len / PAGE; i++) {
+		uint64_t va = addr + i * PAGE;
+
+		if (!mm_as_find(&current->as, va))
+			return -ENOMEM;
+		v = mm_pt_query(current->as.root, va, NULL, NULL) == 0;
+		if (copy_to_user((void *)(uvec + i), &v, 1))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* Anonymous memory has nowhere to be written back to. */
+long sys_msync(uint64_t addr, uint64_t len, long flags)
+{
+	if ((addr & (PAGE - 1)) || (flags & ~7) || ((flags & 1) && (flags & 4)))
+		return -EINVAL;		/* MS_ASYNC=1, MS_INVALIDATE=2, MS_SYNC=4 */
+	len = ALIGN_UP(len, PAGE);
+	for (uint64_t va = addr; va < addr + len; va += PAGE)
+		if (!mm_as_find(&current->as, va))
+			return -ENOMEM;
+	return 0;
 }

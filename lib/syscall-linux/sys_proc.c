@@ -222,3 +222,129 @@ long sys_readlinkat(long dirfd, uint64_t upath, uint64_t ubuf, long bufsiz)
 {
 	return readlink_common(upath, ubuf, bufsiz);	/* absolute paths only */
 }
+
+/* ---- scheduling policy and accounting ---- */
+
+#define SCHED_OTHER	0
+#define SCHED_FIFO	1
+#define SCHED_RR	2
+#define SCHED_BATCH	3
+#define SCHED_IDLE	5
+#define CLOCK_TICKS	100		/* AT_CLKTCK */
+
+static bool our_thread(long pid)
+{
+	return pid == 0 || pid == current->pid || sched_find((int)pid);
+}
+
+long sys_sched_getscheduler(long pid)
+{
+	return our_thread(pid) ? SCHED_OTHER : -ESRCH;
+}
+
+long sys_sched_getparam(long pid, uint64_t uparam)
+{
+	int32_t prio = 0;
+
+	if (!our_thread(pid))
+		return -ESRCH;
+	return copy_to_user((void *)uparam, &prio, sizeof(prio));
+}
+
+/*
+ * Only the time-sharing policies exist here; the real-time ones are
+ * refused as an unprivileged Linux caller would be.
+ */
+long sys_sched_setscheduler(long pid, long policy, uint64_t uparam)
+{
+	int32_t prio;
+
+	if (!our_thread(pid))
+		return -ESRCH;
+	if (copy_from_user(&prio, (const void *)uparam, sizeof(prio)))
+		return -EFAULT;
+	if (policy == SCHED_FIFO || policy == SCHED_RR)
+		return -EPERM;
+	if (policy != SCHED_OTHER && policy != SCHED_BATCH && policy != SCHED_IDLE)
+		return -EINVAL;
+	return prio == 0 ? 0 : -EINVAL;
+}
+
+long sys_sched_setparam(long pid, uint64_t uparam)
+{
+	return sys_sched_setscheduler(pid, SCHED_OTHER, uparam);
+}
+
+long sys_sched_get_priority_max(long policy)
+{
+	return policy == SCHED_FIFO || policy == SCHED_RR ? 99 : 0;
+}
+
+long sys_sched_get_priority_min(long policy)
+{
+	return policy == SCHED_FIFO || policy == SCHED_RR ? 1 : 0;
+}
+
+long sys_sched_setaffinity(long pid, size_t len, uint64_t umask)
+{
+	uint8_t first;
+
+	if (!our_thread(pid))
+		return -ESRCH;
+	if (len == 0 || copy_from_user(&first, (const void *)umask, 1))
+		return len == 0 ? -EINVAL : -EFAULT;
+	return (first & 1) ? 0 : -EINVAL;	/* CPU 0 is all there is */
+}
+
+long sys_getpriority(long which, long who)
+{
+	return which >= 0 && which <= 2 ? 20 : -EINVAL;	/* nice 0, as 20 - nice */
+}
+
+long sys_setpriority(long which, long who, long prio)
+{
+	return which >= 0 && which <= 2 ? 0 : -EINVAL;	/* accepted, not used */
+}
+
+struct l_tms {
+	int64_t utime, stime, cutime, cstime;
+};
+
+long sys_times(uint64_t ubuf)
+{
+	struct l_tms t = { (int64_t)(sched_total_runtime() / (1000000000 / CLOCK_TICKS)),
+			   0, 0, 0 };
+
+	if (ubuf && copy_to_user((void *)ubuf, &t, sizeof(t)))
+		return -EFAULT;
+	return (long)(plat_monotonic_ns() / (1000000000 / CLOCK_TICKS));
+}
+
+struct l_rusage {
+	struct l_timeval ru_utime, ru_stime;
+	int64_t ru_maxrss, ru_ixrss, ru_idrss, ru_isrss, ru_minflt, ru_majflt,
+		ru_nswap, ru_inblock, ru_oublock, ru_msgsnd, ru_msgrcv,
+		ru_nsignals, ru_nvcsw, ru_nivcsw;
+};
+
+long sys_getrusage(long who, uint64_t uru)
+{
+	struct l_rusage ru;
+	uint64_t ns;
+
+	if (who == 0)				/* RUSAGE_SELF */
+		ns = sched_total_runtime();
+	else if (who == 1)			/* RUSAGE_THREAD */
+		ns = sched_runtime(sched_current());
+	else if (who == -1)			/* RUSAGE_CHILDREN: none */
+		ns = 0;
+	else
+		return -EINVAL;
+	memset(&ru, 0, sizeof(ru));
+	ru.ru_utime.tv_sec = (int64_t)(ns / 1000000000);
+	ru.ru_utime.tv_usec = (int64_t)(ns % 1000000000 / 1000);
+	if (who != -1)	/* memory in use, in KiB: all frames not free */
+		ru.ru_maxrss = (int64_t)((mm_frames_total_count() -
+					  mm_frames_free_count()) * 4);
+	return copy_to_user((void *)uru, &ru, sizeof(ru));
+}

@@ -45,6 +45,18 @@ long sys_getcwd(uint64_t ubuf, size_t size);
 long sys_readlink(uint64_t upath, uint64_t ubuf, long bufsiz);
 long sys_readlinkat(long dirfd, uint64_t upath, uint64_t ubuf, long bufsiz);
 
+long sys_sched_getscheduler(long pid);
+long sys_sched_getparam(long pid, uint64_t uparam);
+long sys_sched_setscheduler(long pid, long policy, uint64_t uparam);
+long sys_sched_setparam(long pid, uint64_t uparam);
+long sys_sched_get_priority_max(long policy);
+long sys_sched_get_priority_min(long policy);
+long sys_sched_setaffinity(long pid, size_t len, uint64_t umask);
+long sys_getpriority(long which, long who);
+long sys_setpriority(long which, long who, long prio);
+long sys_times(uint64_t ubuf);
+long sys_getrusage(long who, uint64_t uru);
+
 /* signals */
 long sys_rt_sigaction(long sig, uint64_t uact, uint64_t uold, size_t setsize);
 long sys_rt_sigprocmask(long how, uint64_t uset, uint64_t uold, size_t setsize);
@@ -79,6 +91,10 @@ long sys_mmap(uint64_t addr, uint64_t len, long prot, long flags, long fd,
 long sys_munmap(uint64_t addr, uint64_t len);
 long sys_mprotect(uint64_t addr, uint64_t len, long prot);
 long sys_madvise(uint64_t addr, uint64_t len, long advice);
+long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, long flags,
+		uint64_t new_addr);
+long sys_mincore(uint64_t addr, uint64_t len, uint64_t uvec);
+long sys_msync(uint64_t addr, uint64_t len, long flags);
 
 /* time */
 long sys_clock_gettime(long id, uint64_t uts);

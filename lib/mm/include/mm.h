@@ -121,6 +121,13 @@ int mm_as_unmap(struct mm_as *as, uintptr_t va, size_t len);
 int mm_as_protect(struct mm_as *as, uintptr_t va, size_t len, unsigned prot);
 /* A free, page-aligned range of len bytes below mmap_base; 0 if none. */
 /*
+ * Moves the pages of [old, old+len) (inside one area) to [new, new+len),
+ * which becomes an area with the same protection; the old range is
+ * unmapped.  Frames move, contents are not copied (mremap).  The ranges
+ * must not overlap.  -EFAULT if old is not one area, -ENOMEM.
+ */
+int mm_as_move(struct mm_as *as, uintptr_t old, size_t len, uintptr_t new);
+/*
  * Drops the pages of [va, va+len) but keeps the areas: the next touch
  * reads zeros (madvise MADV_DONTNEED on private anonymous memory).
  * -ENOMEM if part of the range has no area.

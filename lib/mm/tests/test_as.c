@@ -386,6 +386,24 @@ static void test_discard(void **state)
 	    -ENOMEM);
 }
 
+/* mremap's move: frames change address, contents stay, old range goes. */
+static void test_move(void **state)
+{
+	struct fixture *f = *state;
+	uintptr_t old = 0x800000, new = 0x900000;
+	char c = 'm', out = 0;
+
+	assert_int_equal(mm_as_map(&f->as, old, 3 * MM_PAGE_SIZE,
+	    MM_PROT_READ | MM_PROT_WRITE, MM_AREA_ANON), 0);
+	assert_int_equal(mm_as_write(&f->as, old + 2 * MM_PAGE_SIZE + 5, &c, 1), 0);
+	assert_int_equal(mm_as_move(&f->as, old, 3 * MM_PAGE_SIZE, new), 0);
+	assert_null(mm_as_find(&f->as, old));
+	assert_non_null(mm_as_find(&f->as, new + 2 * MM_PAGE_SIZE));
+	assert_int_equal(mm_as_read(&f->as, &out, new + 2 * MM_PAGE_SIZE + 5, 1), 0);
+	assert_int_equal(out, 'm');
+	assert_int_equal(mm_as_move(&f->as, old, MM_PAGE_SIZE, 0xa00000), -EFAULT);
+}
+
 /* Shared frames (the vDSO): mapped at once, never freed by the space. */
 static void test_map_frames(void **state)
 {
@@ -427,6 +445,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sparse_unmap_is_quick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_discard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_frames, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_move, setup, teardown),
 	};
 
 	fake_mem_init();

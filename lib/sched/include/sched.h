@@ -72,7 +72,12 @@ void sched_thread_ready(struct thread *t);
 /* Runs the threads; the boot context idles from here on. */
 void sched_start(void) __attribute__((noreturn));
 
-struct thread *sched_current(void);
+/* The running thread; read on every system call, hence inline. */
+extern struct thread *sched_running;
+static inline struct thread *sched_current(void)
+{
+	return sched_running;
+}
 struct thread *sched_find(int tid);
 /* Iterates the live threads: pass NULL for the first; NULL at the end. */
 struct thread *sched_next_thread(struct thread *prev);
@@ -98,7 +103,13 @@ void sched_interrupt(struct thread *t);
 void sched_exit(void) __attribute__((noreturn));
 
 /* Called before returning to ring 3: switch if the slice is over. */
-void sched_preempt_point(void);
+extern bool sched_slice_over;
+void sched_preempt(void);
+static inline void sched_preempt_point(void)
+{
+	if (__builtin_expect(sched_slice_over, 0))
+		sched_preempt();
+}
 
 /* Timers (run from the timer interrupt, interrupts off). */
 void sched_timer_arm(struct sched_timer *t, uint64_t deadline,
