@@ -1,12 +1,13 @@
 /*
- * Starting the program: read the manifest and the ELF from the initramfs,
- * build its address space (segments, stack, break), lay out argv, envp
- * and auxv as the x86-64 ABI wants them, and drop to ring 3.
+ * Starting the program: read the manifest and the ELF from the root
+ * filesystem (the unpacked initramfs), build its address space (segments,
+ * the dynamic loader if it names one, stack, break, vDSO), lay out argv,
+ * envp and auxv as the x86-64 ABI wants them, and run its first thread.
  */
 #include <string.h>
 
-#include "cpio.h"
 #include "elf_load.h"
+#include "fs.h"
 #include "linux.h"
 #include "manifest.h"
 #include "plat.h"
@@ -20,10 +21,12 @@
 #define PIE_BASE	0x0000555555554000ull	/* where Linux puts PIEs, before ASLR */
 #define ASLR_PAGES(bits) ((random_u64() & ((1ull << (bits)) - 1)) * PAGE)
 #define STACK_BUF_MAX	(2u << 20)
+#define ET_DYN		3
 
 static struct proc proc0;
 struct proc *current = &proc0;
 static struct manifest manifest;
+static uint64_t interp_base;		/* AT_BASE: 0 for a static program */
 
 static void __noreturn fail(int status, const char *what, const char *detail)
 {
@@ -31,8 +34,10 @@ static void __noreturn fail(int status, const char *what, const char *detail)
 	plat_exit(status);
 }
 
-static void proc_defaults(struct proc *p)
+static int proc_defaults(void)
 {
+	struct proc *p = current;
+
 	for (int i = 0; i < L_RLIMIT_NLIMITS; i++)
 		p->rlimits[i] = (struct l_rlimit){ L_RLIM_INFINITY, L_RLIM_INFINITY };
 	p->rlimits[L_RLIMIT_STACK].rlim_cur = STACK_SIZE;
@@ -40,20 +45,54 @@ static void proc_defaults(struct proc *p)
 	p->rlimits[4] = (struct l_rlimit){ 0, L_RLIM_INFINITY };	/* CORE */
 	p->pid = 1;
 	console_termios_init(&p->termios);
+	return 0;
 }
+INIT_CALL(3, proc_defaults);
 
-static void read_manifest(const void *archive, size_t len)
+/* A whole regular file of the root filesystem, in a heap buffer. */
+static int read_whole(const char *path, char **buf, size_t *len)
 {
-	struct cpio_entry e;
-	int r = cpio_find(archive, len, MANIFEST_PATH, &e);
+	struct vfs_file *f;
+	struct vfs_stat st;
+	struct vfs_uio u;
+	int r = vfs_open(&current->fs, NULL, path, VFS_O_RDONLY, 0, &f);
 
 	if (r)
+		return r;
+	if ((r = vfs_fstat(f, &st)) == 0 && !VFS_ISREG(st.st_mode))
+		r = -EACCES;
+	if (r == 0 && !(*buf = mm_alloc((size_t)st.st_size + 1)))
+		r = -ENOMEM;
+	if (r == 0) {
+		vfs_uio_kernel(&u, *buf, (size_t)st.st_size);
+		if (vfs_read(f, &u) != st.st_size) {
+			mm_free(*buf);
+			r = -EIO;
+		}
+		*len = (size_t)st.st_size;
+	}
+	vfs_file_put(f);
+	return r;
+}
+
+static void read_manifest(void)
+{
+	char *text;
+	size_t len;
+
+	if (read_whole(MANIFEST_PATH, &text, &len))
 		fail(PLAT_EXIT_BAD_IMAGE, "the image has no " MANIFEST_PATH, NULL);
-	if (manifest_parse(e.data, e.size, &manifest)) {
+	if (manifest_parse(text, len, &manifest)) {
 		printk("tessera: %s line %d is malformed\n", MANIFEST_PATH,
 		       manifest.err_line);
 		plat_exit(PLAT_EXIT_BAD_IMAGE);
 	}
+	mm_free(text);
+	proc_argv = manifest.argv;
+	proc_envp = manifest.envp;
+	if (manifest.cwd && vfs_chdir(&current->fs, NULL, manifest.cwd))
+		fail(PLAT_EXIT_BAD_IMAGE, "the working directory does not exist",
+		     manifest.cwd);
 }
 
 static int load_map(void *ctx, uint64_t va, uint64_t len, unsigned prot)
@@ -76,32 +115,79 @@ static int load_copy(void *ctx, uint64_t va, const void *src, size_t n)
 
 static const struct elf_loader_ops loader = { load_map, load_copy };
 
-/* Loads the program; returns its info with entry and phdr biased. */
-static void load_program(const void *archive, size_t len, struct elf_info *info)
+/* Reads and checks an ELF file; fails the boot with the reason. */
+static char *read_elf(const char *path, size_t *len, struct elf_info *info)
 {
-	struct cpio_entry e;
 	enum elf_error err;
-	uint64_t bias = 0;
+	char *buf;
+	int r = read_whole(path, &buf, len);
 
-	if (cpio_find(archive, len, manifest.program, &e))
-		fail(PLAT_EXIT_NOTFOUND, "program not found in the image",
-		     manifest.program);
-	err = elf_check(e.data, e.size, MM_USER_END, info);
+	if (r == -ENOENT || r == -ENOTDIR)
+		fail(PLAT_EXIT_NOTFOUND, "program not found in the image", path);
+	if (r)
+		fail(PLAT_EXIT_NOEXEC, "cannot read the program", path);
+	err = elf_check(buf, *len, MM_USER_END, info);
 	if (err)
-		fail(PLAT_EXIT_NOEXEC, elf_strerror(err), manifest.program);
-	if (info->interp)
-		fail(PLAT_EXIT_NOEXEC, "dynamically linked programs (PT_INTERP) "
-		     "are not supported yet", info->interp);
-	if (info->type == 3)			/* ET_DYN: a static PIE */
+		fail(PLAT_EXIT_NOEXEC, elf_strerror(err), path);
+	return buf;
+}
+
+static void load_at(const char *path, const char *buf, size_t len,
+		    uint64_t bias, struct elf_info *info)
+{
+	enum elf_error err = elf_load(buf, len, bias, &loader, &current->as, info);
+
+	if (err)
+		fail(PLAT_EXIT_NOEXEC, elf_strerror(err), path);
+}
+
+/*
+ * The dynamic loader named by PT_INTERP goes where mmap would put it (a
+ * random place below the stack), as on Linux.  Returns its entry point;
+ * its load bias becomes AT_BASE.
+ */
+static uint64_t load_interp(const char *path)
+{
+	struct elf_info info;
+	size_t len;
+	char *buf = read_elf(path, &len, &info);
+	uint64_t base;
+
+	if (info.type != ET_DYN || info.interp)
+		fail(PLAT_EXIT_NOEXEC, "the program's interpreter is not a "
+		     "position-independent loader", path);
+	base = mm_as_find_free(&current->as, info.hi - info.lo);
+	if (!base)
+		fail(PLAT_EXIT_PANIC, "no room for the interpreter", path);
+	interp_base = base - info.lo;
+	load_at(path, buf, len, interp_base, &info);
+	mm_free(buf);
+	return info.entry;
+}
+
+/*
+ * Loads the program and, if it has one, its interpreter: info comes back
+ * biased; the return value is where the first thread starts.
+ */
+static uint64_t load_program(struct elf_info *info)
+{
+	char interp[VFS_PATH_MAX];
+	uint64_t bias = 0;
+	size_t len;
+	char *buf = read_elf(manifest.program, &len, info);
+	bool dynamic = info->interp != NULL;
+
+	if (dynamic)
+		strncpy(interp, info->interp, sizeof(interp) - 1);
+	interp[sizeof(interp) - 1] = 0;
+	if (info->type == ET_DYN)		/* PIE */
 		bias = PIE_BASE - info->lo + ASLR_PAGES(28);
-	if (mm_as_init(&current->as, arch_kernel_root()))
-		fail(PLAT_EXIT_PANIC, "out of memory for page tables", NULL);
-	err = elf_load(e.data, e.size, bias, &loader, &current->as, info);
-	if (err)
-		fail(PLAT_EXIT_NOEXEC, elf_strerror(err), manifest.program);
+	load_at(manifest.program, buf, len, bias, info);
+	mm_free(buf);
 	current->as.brk_start = ALIGN_UP(info->hi + bias, PAGE) + ASLR_PAGES(13);
 	current->as.brk_end = current->as.brk_start;
 	strncpy(current->exe, manifest.program, sizeof(current->exe) - 1);
+	return dynamic ? load_interp(interp) : info->entry;
 }
 
 static void fill_auxv(struct elf_auxv *av, const struct elf_info *info,
@@ -116,7 +202,7 @@ static void fill_auxv(struct elf_auxv *av, const struct elf_info *info,
 	AUX(AT_PHENT, info->phentsize);
 	AUX(AT_PHNUM, info->phnum);
 	AUX(AT_PAGESZ, PAGE);
-	AUX(AT_BASE, 0);			/* no interpreter */
+	AUX(AT_BASE, interp_base);
 	AUX(AT_FLAGS, 0);
 	AUX(AT_ENTRY, info->entry);
 	AUX(AT_UID, 0);
@@ -137,8 +223,20 @@ static void fill_auxv(struct elf_auxv *av, const struct elf_info *info,
 #undef AUX
 }
 
-/* Builds the stack area and its contents; returns the initial %rsp. */
-static uint64_t setup_stack(const struct elf_info *info)
+/* The stack area and the mmap base below it, before anything is placed. */
+static uint64_t map_stack(void)
+{
+	uint64_t top = STACK_TOP - ASLR_PAGES(12);
+
+	if (mm_as_map(&current->as, top - STACK_SIZE, STACK_SIZE,
+		      MM_PROT_READ | MM_PROT_WRITE, MM_AREA_ANON | MM_AREA_STACK))
+		fail(PLAT_EXIT_PANIC, "cannot map the stack", NULL);
+	current->as.mmap_base = top - STACK_SIZE - (1ull << 30) - ASLR_PAGES(16);
+	return top;
+}
+
+/* Lays out argv, envp and auxv at the stack's top; returns the first %rsp. */
+static uint64_t fill_stack(uint64_t top, const struct elf_info *info)
 {
 	struct elf_auxv auxv[24];
 	uint8_t rnd[16];
@@ -148,16 +246,11 @@ static uint64_t setup_stack(const struct elf_info *info)
 		.auxv = auxv, .random16 = rnd, .platform = "x86_64",
 		.execfn = manifest.program,
 	};
-	uint64_t top = STACK_TOP - ASLR_PAGES(12), sp = 0;
-	size_t size;
+	uint64_t sp = 0;
 
 	random_fill(rnd, sizeof(rnd));
-	if (mm_as_map(&current->as, top - STACK_SIZE, STACK_SIZE,
-		      MM_PROT_READ | MM_PROT_WRITE, MM_AREA_ANON | MM_AREA_STACK))
-		fail(PLAT_EXIT_PANIC, "cannot map the stack", NULL);
-	current->as.mmap_base = top - STACK_SIZE - (1ull << 30) - ASLR_PAGES(16);
 	fill_auxv(auxv, info, vdso_map(&current->as));
-	for (size = 16384; size <= STACK_BUF_MAX && !sp; size *= 2) {
+	for (size_t size = 16384; size <= STACK_BUF_MAX && !sp; size *= 2) {
 		void *buf = mm_alloc(size);
 
 		if (!buf)
@@ -174,21 +267,17 @@ static uint64_t setup_stack(const struct elf_info *info)
 
 void linux_run_program(void)
 {
-	uint64_t pa, len;
-	const void *archive;
 	struct elf_info info;
 	struct trapframe tf;
+	uint64_t top;
 
-	proc_defaults(current);
-	if (plat_initrd(&pa, &len))
-		fail(PLAT_EXIT_BAD_IMAGE, "no initramfs was passed to the kernel", NULL);
-	archive = mm_phys_to_virt(pa);
-	read_manifest(archive, len);
-	load_program(archive, len, &info);
-
+	read_manifest();
+	if (mm_as_init(&current->as, arch_kernel_root()))
+		fail(PLAT_EXIT_PANIC, "out of memory for page tables", NULL);
+	top = map_stack();
 	memset(&tf, 0, sizeof(tf));
-	tf.rsp = setup_stack(&info);
-	tf.rip = info.entry;
+	tf.rip = load_program(&info);
+	tf.rsp = fill_stack(top, &info);
 	tf.cs = SEL_UCODE;
 	tf.ss = SEL_UDATA;
 	tf.rflags = 0x202;			/* IF */

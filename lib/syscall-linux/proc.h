@@ -10,6 +10,7 @@
 #include "mm.h"
 #include "sched.h"
 #include "signal.h"
+#include "vfs.h"
 
 #define PROC_PATH_MAX	4096
 
@@ -27,6 +28,8 @@ struct proc {
 	uint64_t sig_pending;			/* process-directed */
 	struct l_siginfo sig_info[L_NSIG];
 	struct l_termios termios;
+	struct vfs_ctx fs;			/* root, cwd, umask */
+	struct vfs_fdtable fds;
 };
 
 /* A thread's Linux state (struct thread's owner). */

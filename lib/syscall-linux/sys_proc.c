@@ -186,43 +186,6 @@ long sys_getcpu(uint64_t ucpu, uint64_t unode)
 	return 0;
 }
 
-long sys_getcwd(uint64_t ubuf, size_t size)
-{
-	if (size < 2)
-		return -ERANGE;
-	if (copy_to_user((void *)ubuf, "/", 2))
-		return -EFAULT;
-	return 2;
-}
-
-static long readlink_common(uint64_t upath, uint64_t ubuf, long bufsiz)
-{
-	char path[PROC_PATH_MAX];
-	long r = strncpy_from_user(path, (const char *)upath, sizeof(path));
-	size_t n;
-
-	if (r < 0)
-		return r;
-	if (bufsiz <= 0)
-		return -EINVAL;
-	if (strcmp(path, "/proc/self/exe") != 0)
-		return -ENOENT;	/* the only link there is without a VFS */
-	n = MIN(strlen(current->exe), (size_t)bufsiz);
-	if (copy_to_user((void *)ubuf, current->exe, n))
-		return -EFAULT;
-	return (long)n;
-}
-
-long sys_readlink(uint64_t upath, uint64_t ubuf, long bufsiz)
-{
-	return readlink_common(upath, ubuf, bufsiz);
-}
-
-long sys_readlinkat(long dirfd, uint64_t upath, uint64_t ubuf, long bufsiz)
-{
-	return readlink_common(upath, ubuf, bufsiz);	/* absolute paths only */
-}
-
 /* ---- scheduling policy and accounting ---- */
 
 #define SCHED_OTHER	0

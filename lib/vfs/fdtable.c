@@ -107,10 +107,9 @@ vfs_fd_install(struct vfs_fdtable *t, struct vfs_file *f, int min, int fdflags)
 {
 	int fd, err;
 
-	if (min < 0)
+	/* F_DUPFD: a minimum beyond the limit is invalid, not "full" */
+	if (min < 0 || min >= t->max)
 		return -EINVAL;
-	if (min >= t->max)
-		return min >= FD_HARD_MAX ? -EINVAL : -EMFILE;
 	for (fd = min; fd < t->cap && t->files[fd] != NULL; fd++)
 		;
 	if (fd >= t->max)

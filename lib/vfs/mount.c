@@ -36,8 +36,9 @@ vfs_mount(struct vfs_ctx *c, const char *path, struct vfs_sb *sb)
 			&nd);
 	if (err)
 		return err;
-	/* namei crossed into whatever is mounted there already: stack on it */
-	if (nd.vn->mounted != NULL) {
+	/* namei crossed into whatever is mounted there: no stacking */
+	if (nd.vn->mounted != NULL || vfs_is_mount_root(nd.vn) ||
+	    nd.vn == root) {
 		vfs_nd_release(&nd);
 		return -EBUSY;
 	}

@@ -1,9 +1,10 @@
 /*
- * Path resolution.  The walk is iterative: the path still to resolve sits
- * in a heap buffer, and a symlink met on the way is spliced in front of
- * what remains (target + "/" + rest) in a second buffer, so nesting costs
- * no kernel stack.  Symlinks count against one budget of VFS_SYMLOOP_MAX
- * per lookup (Linux's rule, -ELOOP beyond).
+ * Path resolution.  The walk is iterative and reads the caller's string
+ * in place; a symlink met on the way is spliced in front of what remains
+ * (target + "/" + rest) in one of two heap buffers, allocated on the first
+ * symlink only, so nesting costs no kernel stack and plain lookups no
+ * allocation.  Symlinks count against one budget of VFS_SYMLOOP_MAX per
+ * lookup (Linux's rule, -ELOOP beyond).
  */
 #include <string.h>
 
@@ -13,8 +14,9 @@
 struct walk {
 	struct vfs_ctx *c;
 	unsigned flags;
-	char *buf, *tmp;	/* VFS_PATH_MAX each */
-	char *p;		/* what is left to resolve, inside buf */
+	char *bufs;		/* NULL, or two halves of VFS_PATH_MAX */
+	char *inuse;		/* the half p points into, or NULL */
+	const char *p;		/* what is left to resolve */
 	struct vfs_vnode *cur;	/* referenced */
 	int links;
 };
@@ -67,13 +69,17 @@ follow(struct walk *w, struct vfs_vnode *link, const char *rest)
 {
 	size_t restlen = strlen(rest);
 	ssize_t n;
-	char *t;
+	char *dst;
 
 	if (++w->links > VFS_SYMLOOP_MAX)
 		return -ELOOP;
 	if (link->ops->readlink == NULL)
 		return -EINVAL;
-	n = link->ops->readlink(link, w->tmp, VFS_PATH_MAX - 1);
+	if (w->bufs == NULL && (w->bufs = mm_alloc(2 * VFS_PATH_MAX)) == NULL)
+		return -ENOMEM;
+	/* the other half than rest's: rest may still be in use */
+	dst = w->inuse == w->bufs ? w->bufs + VFS_PATH_MAX : w->bufs;
+	n = link->ops->readlink(link, dst, VFS_PATH_MAX - 1);
 	if (n < 0)
 		return (int)n;
 	if (n == 0)
@@ -81,13 +87,11 @@ follow(struct walk *w, struct vfs_vnode *link, const char *rest)
 	if ((size_t)n + 1 + restlen >= VFS_PATH_MAX)
 		return -ENAMETOOLONG;
 	if (restlen != 0)
-		w->tmp[n++] = '/';
-	memcpy(w->tmp + n, rest, restlen + 1);
-	t = w->buf;
-	w->buf = w->tmp;
-	w->tmp = t;
-	w->p = w->buf;
-	if (w->buf[0] == '/') {
+		dst[n++] = '/';
+	memcpy(dst + n, rest, restlen + 1);
+	w->inuse = dst;
+	w->p = dst;
+	if (dst[0] == '/') {
 		vfs_vnode_get(w->c->root);
 		set_cur(w, w->c->root);
 	}
@@ -170,7 +174,7 @@ step(struct walk *w, struct vfs_nd *nd)
 		return err < 0 ? err : !err;
 	}
 	nd->trailing = last && comp[len] == '/';
-	w->p = (char *)rest;
+	w->p = rest;
 	dots = classify(comp, len);
 	if (dots == 1)
 		return 0;
@@ -250,17 +254,13 @@ vfs_namei(struct vfs_ctx *c, struct vfs_vnode *at, const char *path,
 	w.c = c;
 	w.flags = flags;
 	w.links = 0;
-	w.buf = mm_alloc(2 * VFS_PATH_MAX);
-	if (w.buf == NULL)
-		return -ENOMEM;
-	w.tmp = w.buf + VFS_PATH_MAX;
-	memcpy(w.buf, path, len + 1);
-	w.p = w.buf;
+	w.bufs = w.inuse = NULL;
+	w.p = path;
 	w.cur = start_dir(c, at, path);
 	vfs_vnode_get(w.cur);
 	err = walk(&w, nd);
 	vfs_vnode_put(w.cur);
-	mm_free(w.buf < w.tmp ? w.buf : w.tmp);
+	mm_free(w.bufs);
 	if (err)
 		vfs_nd_release(nd);
 	return err;

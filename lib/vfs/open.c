@@ -135,8 +135,11 @@ lookup_create(struct vfs_ctx *c, struct vfs_vnode *at, const char *path,
 		return err;
 	if (nd->dots || nd->trailing)
 		return -EISDIR;
-	if (nd->vn != NULL)
-		return (flags & VFS_O_EXCL) ? -EEXIST : 0;
+	if (nd->vn != NULL) {
+		if (flags & VFS_O_EXCL)
+			return -EEXIST;
+		return VFS_ISDIR(nd->vn->mode) ? -EISDIR : 0;
+	}
 	*created = true;
 	return create_file(c, nd, mode);
 }

@@ -229,6 +229,8 @@ ramfs_readlink(struct vfs_vnode *vn, char *buf, size_t len)
 
 	if (n->linkfn != NULL)
 		return n->linkfn(n->linkarg, buf, len);
+	if (n->u.target == NULL)
+		return -EINVAL;		/* added by vfs_ramfs_add, no target */
 	tlen = strlen(n->u.target);
 	if (tlen > len)
 		tlen = len;

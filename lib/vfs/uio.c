@@ -52,18 +52,23 @@ vfs_uio_kernel(struct vfs_uio *u, void *base, size_t len)
 	vfs_uio_single(u, base, len, kcopy);
 }
 
-/* The next piece of at most n bytes: its address in the program, or NULL. */
-static char *
-piece(struct vfs_uio *u, size_t n, size_t *len)
+/*
+ * The next piece of at most n bytes: true and its address in the program
+ * and length, or false at the end.  (Address 0 is a valid answer: a
+ * program may pass NULL, and the copy must fault, not be skipped.)
+ */
+static bool
+piece(struct vfs_uio *u, size_t n, char **p, size_t *len)
 {
 	while (u->idx < u->iovcnt && u->off == u->iov[u->idx].len) {
 		u->idx++;
 		u->off = 0;
 	}
 	if (u->idx == u->iovcnt || n == 0)
-		return NULL;
+		return false;
 	*len = MIN(n, u->iov[u->idx].len - u->off);
-	return (char *)u->iov[u->idx].base + u->off;
+	*p = (char *)u->iov[u->idx].base + u->off;
+	return true;
 }
 
 static void
@@ -81,7 +86,7 @@ move(struct vfs_uio *u, char *k, size_t n, int dir)
 	size_t done = 0, len;
 	char *p;
 
-	while ((p = piece(u, n - done, &len)) != NULL) {
+	while (piece(u, n - done, &p, &len)) {
 		int err;
 
 		if (k == NULL && len > sizeof(zeros))

@@ -182,6 +182,8 @@
  * no handler runs), and fail with EINTR otherwise.
  */
 #define ERESTARTSYS 512
+/* Kernel-internal: this layer does not know the ioctl; ask the next. */
+#define ENOIOCTLCMD 515
 
 #undef EWOULDBLOCK
 #define EWOULDBLOCK EAGAIN

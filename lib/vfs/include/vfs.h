@@ -142,7 +142,7 @@ struct vfs_stat {
 	uint32_t st_mode;
 	uint32_t st_uid;
 	uint32_t st_gid;
-	uint32_t __pad0;
+	uint32_t st_pad0;
 	uint64_t st_rdev;
 	int64_t st_size;
 	int64_t st_blksize;
@@ -150,7 +150,7 @@ struct vfs_stat {
 	struct vfs_timespec st_atim;
 	struct vfs_timespec st_mtim;
 	struct vfs_timespec st_ctim;
-	int64_t __unused[3];
+	int64_t st_reserved[3];
 };
 
 /* struct statfs of Linux x86-64 (120 bytes). */
@@ -353,6 +353,7 @@ int64_t vfs_lseek(struct vfs_file *f, int64_t off, int whence);
  * if not even one record fits, -ENOTDIR. */
 ssize_t vfs_getdents64(struct vfs_file *f, struct vfs_uio *u);
 int vfs_ioctl(struct vfs_file *f, unsigned long cmd, unsigned long arg);
+/* The vfs_f* permission checks use the opener's credentials. */
 int vfs_fstat(struct vfs_file *f, struct vfs_stat *st);
 int vfs_ftruncate(struct vfs_file *f, int64_t len);
 int vfs_fchmod(struct vfs_file *f, unsigned mode);
@@ -363,8 +364,6 @@ int vfs_fchdir(struct vfs_ctx *c, struct vfs_file *f);
 int vfs_fsync(struct vfs_file *f);
 /* mode 0 or KEEP_SIZE (reserve), PUNCH_HOLE|KEEP_SIZE */
 int vfs_fallocate(struct vfs_file *f, int mode, int64_t off, int64_t len);
-
-/* The credentials of the opener are kept for vfs_f* permission checks. */
 
 /* ---- pipes ------------------------------------------------------------ */
 
@@ -400,7 +399,7 @@ int vfs_fdtable_init(struct vfs_fdtable *t, int max);
 int vfs_fdtable_clone(struct vfs_fdtable *dst, const struct vfs_fdtable *src);
 void vfs_fdtable_destroy(struct vfs_fdtable *t);	/* closes all */
 /* Lowest free descriptor >= min for f (referenced anew): the fd, -EMFILE,
- * -EINVAL if min is out of range. fdflags: VFS_FD_CLOEXEC. */
+ * -EINVAL if min is negative or >= the limit. fdflags: VFS_FD_CLOEXEC. */
 int vfs_fd_install(struct vfs_fdtable *t, struct vfs_file *f, int min,
 		   int fdflags);
 /* The file (not referenced: valid while the table holds it), or NULL. */
@@ -450,5 +449,7 @@ void vfs_random_fill(void *buf, size_t n);	/* /dev/random, /dev/urandom */
 /* The console: bytes written, or -EAGAIN for a read with no input yet. */
 ssize_t vfs_console_write(const char *buf, size_t n);
 ssize_t vfs_console_read(char *buf, size_t n);
+/* The embedder calls this when console input arrives (wakes pollers). */
+void vfs_console_input_ready(void);
 
 #endif

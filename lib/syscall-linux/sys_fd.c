@@ -1,0 +1,359 @@
+/* Descriptor calls: close, dup, fcntl, ioctl, pipes, and per-file metadata. */
+#include <string.h>
+
+#include "fs.h"
+#include "proc.h"
+#include "syscalls.h"
+
+#define F_DUPFD		0
+#define F_GETFD		1
+#define F_SETFD		2
+#define F_GETFL		3
+#define F_SETFL		4
+#define F_GETLK		5
+#define F_SETLK		6
+#define F_SETLKW	7
+#define F_SETOWN	8
+#define F_GETOWN	9
+#define F_OFD_GETLK	36
+#define F_OFD_SETLK	37
+#define F_OFD_SETLKW	38
+#define F_DUPFD_CLOEXEC	1030
+#define F_SETPIPE_SZ	1031
+#define F_GETPIPE_SZ	1032
+#define F_UNLCK		2
+
+#define FIONREAD	0x541b
+#define FIONBIO		0x5421
+#define FIONCLEX	0x5450
+#define FIOCLEX		0x5451
+
+static struct vfs_fdtable *fds(void)
+{
+	return &current->fds;
+}
+
+long sys_close(long fd)
+{
+	return fd < 0 || fd > INT32_MAX ? -EBADF : vfs_fd_close(fds(), (int)fd);
+}
+
+long sys_close_range(unsigned first, unsigned last, unsigned flags)
+{
+	return vfs_fd_close_range(fds(), first, last, flags);
+}
+
+long sys_dup(long fd)
+{
+	return fd < 0 || fd > INT32_MAX ? -EBADF : vfs_fd_dup(fds(), (int)fd);
+}
+
+long sys_dup2(long oldfd, long newfd)
+{
+	if (oldfd < 0 || oldfd > INT32_MAX || newfd < 0 || newfd > INT32_MAX)
+		return -EBADF;
+	return vfs_fd_dup2(fds(), (int)oldfd, (int)newfd);
+}
+
+long sys_dup3(long oldfd, long newfd, long flags)
+{
+	if (oldfd < 0 || oldfd > INT32_MAX || newfd < 0 || newfd > INT32_MAX)
+		return -EBADF;
+	return vfs_fd_dup3(fds(), (int)oldfd, (int)newfd, (int)flags);
+}
+
+/* A read lock query from the only process: nothing else can hold one. */
+static long lock_query(uint64_t ulock)
+{
+	int16_t type = F_UNLCK;
+
+	return copy_to_user((void *)ulock, &type, sizeof(type));
+}
+
+long sys_fcntl(long fd, long cmd, uint64_t arg)
+{
+	struct vfs_file *f = fd_file(fd);
+
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+		return vfs_fd_dupfd(fds(), (int)fd, (int)arg, 0);
+	case F_DUPFD_CLOEXEC:
+		return vfs_fd_dupfd(fds(), (int)fd, (int)arg, VFS_FD_CLOEXEC);
+	case F_GETFD:
+		return vfs_fd_get_flags(fds(), (int)fd);
+	case F_SETFD:
+		return vfs_fd_set_flags(fds(), (int)fd, (int)(arg & VFS_FD_CLOEXEC));
+	case F_GETFL:
+		return vfs_file_flags(f);
+	case F_SETFL:
+		vfs_file_set_flags(f, (int)arg);
+		return 0;
+	/*
+	 * POSIX record locks are per process and never conflict with the
+	 * same process's own, so with one process every lock is granted
+	 * and a query finds none: Linux's own answer here.  OFD locks can
+	 * conflict between two opens of one file in a process; that case is
+	 * not modelled yet and is granted too.
+	 */
+	case F_GETLK:
+	case F_OFD_GETLK:
+		return lock_query(arg);
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		return 0;
+	case F_GETPIPE_SZ:
+		return vfs_pipe_get_size(f);
+	case F_SETPIPE_SZ:
+		return vfs_pipe_set_size(f, arg);
+	case F_GETOWN:
+		return 0;
+	case F_SETOWN:
+		return 0;	/* SIGIO is never sent: no owner to record */
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Is f the console (a tty: /dev/console, /dev/tty, ttyS0)? */
+static bool is_tty(struct vfs_file *f)
+{
+	struct vfs_stat st;
+
+	if (vfs_fstat(f, &st) || !VFS_ISCHR(st.st_mode))
+		return false;
+	return st.st_rdev == ((5u << 8) | 1) || st.st_rdev == (5u << 8) ||
+	       st.st_rdev == ((4u << 8) | 64);
+}
+
+static long fd_ioctl(long fd, struct vfs_file *f, unsigned long cmd, uint64_t arg)
+{
+	int v;
+
+	switch (cmd) {
+	case FIONBIO:
+		if (copy_from_user(&v, (const void *)arg, sizeof(v)))
+			return -EFAULT;
+		vfs_file_set_flags(f, v ? vfs_file_flags(f) | VFS_O_NONBLOCK :
+					  vfs_file_flags(f) & ~VFS_O_NONBLOCK);
+		return 0;
+	case FIOCLEX:
+		return vfs_fd_set_flags(fds(), (int)fd, VFS_FD_CLOEXEC);
+	case FIONCLEX:
+		return vfs_fd_set_flags(fds(), (int)fd, 0);
+	default:
+		return -ENOIOCTLCMD;
+	}
+}
+
+long sys_ioctl(long fd, unsigned long cmd, uint64_t arg)
+{
+	struct vfs_file *f = fd_file(fd);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	if ((r = fd_ioctl(fd, f, cmd, arg)) != -ENOIOCTLCMD)
+		return r;
+	r = vfs_ioctl(f, cmd, arg);
+	if (r == -ENOTTY && is_tty(f))
+		r = tty_ioctl(cmd, arg);
+	return r;
+}
+
+long sys_lseek(long fd, int64_t off, long whence)
+{
+	struct vfs_file *f = fd_file(fd);
+
+	return f ? vfs_lseek(f, off, (int)whence) : -EBADF;
+}
+
+long sys_fstat(long fd, uint64_t ust)
+{
+	struct vfs_file *f = fd_file(fd);
+	struct vfs_stat st;
+	long r;
+
+	if (!f)
+		return -EBADF;
+	if ((r = vfs_fstat(f, &st)))
+		return r;
+	return copy_to_user((void *)ust, &st, sizeof(st));
+}
+
+long sys_ftruncate(long fd, int64_t len)
+{
+	struct vfs_file *f = fd_file(fd);
+
+	return f ? vfs_ftruncate(f, len) : -EBADF;
+}
+
+long sys_fsync(long fd)
+{
+	struct vfs_file *f = fd_file(fd);
+
+	return f ? vfs_fsync(f) : -EBADF;
+}
+
+long sys_fdatasync(long fd)
+{
+	return sys_fsync(fd);
+}
+
+/* Everything lives in memory: there is nothing to write back. */
+long sys_sync(void)
+{
+	return 0;
+}
+
+long sys_syncfs(long fd)
+{
+	return fd_file(fd) ? 0 : -EBADF;
+}
+
+long sys_fallocate(long fd, long mode, int64_t off, int64_t len)
+{
+	struct vfs_file *f = fd_file(fd);
+
+	return f ? vfs_fallocate(f, (int)mode, off, len) : -EBADF;
+}
+
+long sys_fchmod(long fd, unsigned mode)
+{
+	struct vfs_file *f = fd_file(fd);
+
+	return f ? vfs_fchmod(f, mode) : -EBADF;
+}
+
+long sys_fchown(long fd, uint32_t uid, uint32_t gid)
+{
+	struct vfs_file *f = fd_file(fd);
+
+	return f ? vfs_fchown(f, uid, gid) : -EBADF;
+}
+
+long sys_fchdir(long fd)
+{
+	struct vfs_file *f = fd_file(fd);
+
+	return f ? vfs_fchdir(&current->fs, f) : -EBADF;
+}
+
+long sys_fstatfs(long fd, uint64_t ubuf)
+{
+	struct vfs_file *f = fd_file(fd);
+	struct vfs_statfs sf;
+	long r;
+
+	if (!f)
+		return -EBADF;
+	if ((r = vfs_fstatfs(f, &sf)))
+		return r;
+	return copy_to_user((void *)ubuf, &sf, sizeof(sf));
+}
+
+long sys_getdents64(long fd, uint64_t ubuf, size_t n)
+{
+	struct vfs_file *f = fd_file(fd);
+	struct vfs_uio u;
+
+	if (!f)
+		return -EBADF;
+	vfs_uio_single(&u, (void *)ubuf, MIN(n, (size_t)INT32_MAX), copy_to_user);
+	return vfs_getdents64(f, &u);
+}
+
+long sys_pipe2(uint64_t ufds, long flags)
+{
+	struct vfs_file *rd, *wr;
+	int fd[2], fdflags = (flags & VFS_O_CLOEXEC) ? VFS_FD_CLOEXEC : 0;
+	long r;
+
+	if (flags & ~(VFS_O_CLOEXEC | VFS_O_NONBLOCK | 0x4000 /* O_DIRECT */))
+		return -EINVAL;
+	if ((r = vfs_pipe(&rd, &wr, (int)(flags & VFS_O_NONBLOCK))))
+		return r;
+	fd[0] = vfs_fd_install(fds(), rd, 0, fdflags);
+	fd[1] = fd[0] < 0 ? -1 : vfs_fd_install(fds(), wr, 0, fdflags);
+	vfs_file_put(rd);
+	vfs_file_put(wr);
+	if (fd[1] < 0 || copy_to_user((void *)ufds, fd, sizeof(fd))) {
+		r = fd[0] < 0 ? fd[0] : fd[1] < 0 ? fd[1] : -EFAULT;
+		if (fd[0] >= 0)
+			vfs_fd_close(fds(), fd[0]);
+		if (fd[1] >= 0)
+			vfs_fd_close(fds(), fd[1]);
+		return r;
+	}
+	return 0;
+}
+
+long sys_pipe(uint64_t ufds)
+{
+	return sys_pipe2(ufds, 0);
+}
+
+/*
+ * flock: like POSIX locks in one process, flock locks only conflict
+ * between two opens of one file; that case is not modelled yet, so every
+ * lock is granted.  The operation itself is checked as Linux checks it.
+ */
+long sys_flock(long fd, long op)
+{
+	long kind = op & ~4;	/* LOCK_NB */
+
+	if (!fd_file(fd))
+		return -EBADF;
+	return kind == 1 || kind == 2 || kind == 8 ? 0 : -EINVAL;
+}
+
+/* Hints for a page cache that ramfs does not have. */
+long sys_readahead(long fd, int64_t off, size_t n)
+{
+	struct vfs_file *f = fd_file(fd);
+	struct vfs_stat st;
+
+	if (!f)
+		return -EBADF;
+	return vfs_fstat(f, &st) == 0 && VFS_ISREG(st.st_mode) ? 0 : -EINVAL;
+}
+
+long sys_fadvise64(long fd, int64_t off, int64_t len, long advice)
+{
+	if (!fd_file(fd))
+		return -EBADF;
+	return advice >= 0 && advice <= 5 && len >= 0 ? 0 : -EINVAL;
+}
+
+/* memfd: an unlinked file on the /dev/shm tmpfs. */
+long sys_memfd_create(uint64_t uname, unsigned long flags)
+{
+	static unsigned long serial;
+	char path[64] = "/dev/shm/.memfd-";
+	struct vfs_file *f;
+	char digits[24];
+	int n = 0;
+	long r;
+	unsigned long s = ++serial;
+
+	if (flags & ~3ul)		/* MFD_CLOEXEC | MFD_ALLOW_SEALING */
+		return -EINVAL;
+	if (strncpy_from_user(digits, (const char *)uname, 1) == -EFAULT)
+		return -EFAULT;
+	do {
+		digits[n++] = (char)('0' + s % 10);
+	} while ((s /= 10));
+	for (size_t at = strlen(path); n; at++)
+		path[at] = digits[--n], path[at + 1] = 0;
+	r = vfs_open(&current->fs, NULL, path, VFS_O_RDWR | VFS_O_CREAT | VFS_O_EXCL,
+		     0600, &f);
+	if (r)
+		return r;
+	vfs_unlink(&current->fs, NULL, path, 0);
+	r = vfs_fd_install(fds(), f, 0, (flags & 1) ? VFS_FD_CLOEXEC : 0);
+	vfs_file_put(f);
+	return r;
+}
