@@ -126,7 +126,7 @@ static void itimer_get(struct l_itimerval *v)
 	}
 }
 
-long sys_getitimer(long which, uint64_t ucur)
+long sys_getitimer(int which, uint64_t ucur)
 {
 	struct l_itimerval v;
 
@@ -146,7 +146,7 @@ static long timeval_ns(const struct l_timeval *tv, uint64_t *ns)
 	return 0;
 }
 
-long sys_setitimer(long which, uint64_t unew, uint64_t uold)
+long sys_setitimer(int which, uint64_t unew, uint64_t uold)
 {
 	struct l_itimerval nv = { { 0, 0 }, { 0, 0 } }, ov;
 	uint64_t value, interval;
@@ -213,7 +213,7 @@ static long read_sigevent(uint64_t usev, struct ptimer *p)
 	return 0;
 }
 
-long sys_timer_create(long clock, uint64_t usev, uint64_t uid)
+long sys_timer_create(int clock, uint64_t usev, uint64_t uid)
 {
 	struct ptimer tmp = { 0 };
 	long r;
@@ -259,7 +259,7 @@ static struct l_itimerspec itimerspec_of(const struct ptimer *p)
 	};
 }
 
-long sys_timer_settime(long id, long flags, uint64_t unew, uint64_t uold)
+long sys_timer_settime(int id, long flags, uint64_t unew, uint64_t uold)
 {
 	struct ptimer *p = ptimer(id);
 	struct l_itimerspec nv, ov;
@@ -285,7 +285,7 @@ long sys_timer_settime(long id, long flags, uint64_t unew, uint64_t uold)
 	return 0;
 }
 
-long sys_timer_gettime(long id, uint64_t ucur)
+long sys_timer_gettime(int id, uint64_t ucur)
 {
 	struct ptimer *p = ptimer(id);
 	struct l_itimerspec cur;
@@ -296,14 +296,14 @@ long sys_timer_gettime(long id, uint64_t ucur)
 	return copy_to_user((void *)ucur, &cur, sizeof(cur));
 }
 
-long sys_timer_getoverrun(long id)
+long sys_timer_getoverrun(int id)
 {
 	struct ptimer *p = ptimer(id);
 
 	return p ? p->last_overrun : -EINVAL;
 }
 
-long sys_timer_delete(long id)
+long sys_timer_delete(int id)
 {
 	struct ptimer *p = ptimer(id);
 

@@ -33,7 +33,7 @@ static struct vfs_fdtable *fds(void)
 	return &current->fds;
 }
 
-long sys_close(long fd)
+long sys_close(int fd)
 {
 	return fd < 0 || fd > INT32_MAX ? -EBADF : vfs_fd_close(fds(), (int)fd);
 }
@@ -43,19 +43,19 @@ long sys_close_range(unsigned first, unsigned last, unsigned flags)
 	return vfs_fd_close_range(fds(), first, last, flags);
 }
 
-long sys_dup(long fd)
+long sys_dup(int fd)
 {
 	return fd < 0 || fd > INT32_MAX ? -EBADF : vfs_fd_dup(fds(), (int)fd);
 }
 
-long sys_dup2(long oldfd, long newfd)
+long sys_dup2(int oldfd, int newfd)
 {
 	if (oldfd < 0 || oldfd > INT32_MAX || newfd < 0 || newfd > INT32_MAX)
 		return -EBADF;
 	return vfs_fd_dup2(fds(), (int)oldfd, (int)newfd);
 }
 
-long sys_dup3(long oldfd, long newfd, long flags)
+long sys_dup3(int oldfd, int newfd, long flags)
 {
 	if (oldfd < 0 || oldfd > INT32_MAX || newfd < 0 || newfd > INT32_MAX)
 		return -EBADF;
@@ -70,7 +70,7 @@ static long lock_query(uint64_t ulock)
 	return copy_to_user((void *)ulock, &type, sizeof(type));
 }
 
-long sys_fcntl(long fd, long cmd, uint64_t arg)
+long sys_fcntl(int fd, long cmd, uint64_t arg)
 {
 	struct vfs_file *f = fd_file(fd);
 
@@ -149,7 +149,7 @@ static long fd_ioctl(long fd, struct vfs_file *f, unsigned long cmd, uint64_t ar
 	}
 }
 
-long sys_ioctl(long fd, unsigned long cmd, uint64_t arg)
+long sys_ioctl(int fd, unsigned long cmd, uint64_t arg)
 {
 	struct vfs_file *f = fd_file(fd);
 	long r;
@@ -164,14 +164,14 @@ long sys_ioctl(long fd, unsigned long cmd, uint64_t arg)
 	return r;
 }
 
-long sys_lseek(long fd, int64_t off, long whence)
+long sys_lseek(int fd, int64_t off, int whence)
 {
 	struct vfs_file *f = fd_file(fd);
 
 	return f ? vfs_lseek(f, off, (int)whence) : -EBADF;
 }
 
-long sys_fstat(long fd, uint64_t ust)
+long sys_fstat(int fd, uint64_t ust)
 {
 	struct vfs_file *f = fd_file(fd);
 	struct vfs_stat st;
@@ -184,21 +184,21 @@ long sys_fstat(long fd, uint64_t ust)
 	return copy_to_user((void *)ust, &st, sizeof(st));
 }
 
-long sys_ftruncate(long fd, int64_t len)
+long sys_ftruncate(int fd, int64_t len)
 {
 	struct vfs_file *f = fd_file(fd);
 
 	return f ? vfs_ftruncate(f, len) : -EBADF;
 }
 
-long sys_fsync(long fd)
+long sys_fsync(int fd)
 {
 	struct vfs_file *f = fd_file(fd);
 
 	return f ? vfs_fsync(f) : -EBADF;
 }
 
-long sys_fdatasync(long fd)
+long sys_fdatasync(int fd)
 {
 	return sys_fsync(fd);
 }
@@ -209,40 +209,40 @@ long sys_sync(void)
 	return 0;
 }
 
-long sys_syncfs(long fd)
+long sys_syncfs(int fd)
 {
 	return fd_file(fd) ? 0 : -EBADF;
 }
 
-long sys_fallocate(long fd, long mode, int64_t off, int64_t len)
+long sys_fallocate(int fd, int mode, int64_t off, int64_t len)
 {
 	struct vfs_file *f = fd_file(fd);
 
 	return f ? vfs_fallocate(f, (int)mode, off, len) : -EBADF;
 }
 
-long sys_fchmod(long fd, unsigned mode)
+long sys_fchmod(int fd, unsigned mode)
 {
 	struct vfs_file *f = fd_file(fd);
 
 	return f ? vfs_fchmod(f, mode) : -EBADF;
 }
 
-long sys_fchown(long fd, uint32_t uid, uint32_t gid)
+long sys_fchown(int fd, uint32_t uid, uint32_t gid)
 {
 	struct vfs_file *f = fd_file(fd);
 
 	return f ? vfs_fchown(f, uid, gid) : -EBADF;
 }
 
-long sys_fchdir(long fd)
+long sys_fchdir(int fd)
 {
 	struct vfs_file *f = fd_file(fd);
 
 	return f ? vfs_fchdir(&current->fs, f) : -EBADF;
 }
 
-long sys_fstatfs(long fd, uint64_t ubuf)
+long sys_fstatfs(int fd, uint64_t ubuf)
 {
 	struct vfs_file *f = fd_file(fd);
 	struct vfs_statfs sf;
@@ -255,7 +255,7 @@ long sys_fstatfs(long fd, uint64_t ubuf)
 	return copy_to_user((void *)ubuf, &sf, sizeof(sf));
 }
 
-long sys_getdents64(long fd, uint64_t ubuf, size_t n)
+long sys_getdents64(int fd, uint64_t ubuf, size_t n)
 {
 	struct vfs_file *f = fd_file(fd);
 	struct vfs_uio u;
@@ -301,7 +301,7 @@ long sys_pipe(uint64_t ufds)
  * between two opens of one file; that case is not modelled yet, so every
  * lock is granted.  The operation itself is checked as Linux checks it.
  */
-long sys_flock(long fd, long op)
+long sys_flock(int fd, long op)
 {
 	long kind = op & ~4;	/* LOCK_NB */
 
@@ -311,7 +311,7 @@ long sys_flock(long fd, long op)
 }
 
 /* Hints for a page cache that ramfs does not have. */
-long sys_readahead(long fd, int64_t off, size_t n)
+long sys_readahead(int fd, int64_t off, size_t n)
 {
 	struct vfs_file *f = fd_file(fd);
 	struct vfs_stat st;
@@ -321,7 +321,7 @@ long sys_readahead(long fd, int64_t off, size_t n)
 	return vfs_fstat(f, &st) == 0 && VFS_ISREG(st.st_mode) ? 0 : -EINVAL;
 }
 
-long sys_fadvise64(long fd, int64_t off, int64_t len, long advice)
+long sys_fadvise64(int fd, int64_t off, int64_t len, int advice)
 {
 	if (!fd_file(fd))
 		return -EBADF;

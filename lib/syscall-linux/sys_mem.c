@@ -1,4 +1,5 @@
 /* brk and anonymous mmap/munmap/mprotect over lib/mm's address space. */
+#include "fs.h"
 #include "proc.h"
 #include "syscalls.h"
 
@@ -88,6 +89,60 @@ static long mmap_place(struct mm_as *as, uint64_t addr, uint64_t len, long flags
 	return *where ? 0 : -ENOMEM;
 }
 
+/*
+ * A file mapping must name a regular file opened for reading.  Shared
+ * mappings of files need pages shared with the file's cache, which ramfs
+ * does not offer yet: they are refused as a filesystem without mmap would.
+ */
+static long mmap_file_check(long fd, long prot, long flags)
+{
+	struct vfs_file *f = fd_file(fd);
+	struct vfs_stat st;
+
+	if (!f)
+		return -EBADF;
+	if (vfs_fstat(f, &st) || !VFS_ISREG(st.st_mode))
+		return -ENODEV;
+	if ((vfs_file_flags(f) & VFS_O_ACCMODE) == VFS_O_WRONLY)
+		return -EACCES;
+	if ((flags & L_MAP_TYPE) != L_MAP_PRIVATE)
+		return -ENODEV;
+	(void)prot;
+	return 0;
+}
+
+/*
+ * MAP_PRIVATE of a file: the area is anonymous memory filled now with the
+ * file's bytes (past the end of the file: zeros).  Later writes to the
+ * file are not seen, which POSIX leaves unspecified for private maps.
+ */
+static long mmap_file_fill(struct mm_as *as, struct vfs_file *f, uint64_t va,
+			   uint64_t len, uint64_t off)
+{
+	char *buf = mm_alloc(64 * 1024);
+	struct vfs_uio u;
+	uint64_t done = 0;
+	long r = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while (done < len) {
+		size_t want = (size_t)MIN(len - done, 64 * 1024ull);
+
+		vfs_uio_kernel(&u, buf, want);
+		r = vfs_pread(f, &u, (int64_t)(off + done));
+		if (r <= 0)
+			break;
+		if (mm_as_write(as, va + done, buf, (size_t)r)) {
+			r = -ENOMEM;
+			break;
+		}
+		done += (uint64_t)r;
+	}
+	mm_free(buf);
+	return r < 0 ? r : 0;
+}
+
 /* MAP_POPULATE: fault the pages in now; running out is not an error. */
 static void populate(struct mm_as *as, uint64_t va, uint64_t len, unsigned prot)
 {
@@ -100,7 +155,7 @@ static void populate(struct mm_as *as, uint64_t va, uint64_t len, unsigned prot)
 			return;
 }
 
-long sys_mmap(uint64_t addr, uint64_t len, long prot, long flags, long fd,
+long sys_mmap(uint64_t addr, uint64_t len, long prot, long flags, int fd,
 	      uint64_t off)
 {
 	struct mm_as *as = &current->as;
@@ -114,14 +169,19 @@ long sys_mmap(uint64_t addr, uint64_t len, long prot, long flags, long fd,
 		return -ENOMEM;
 	if ((r = mmap_flags_ok(flags)))
 		return r;
-	if (!(flags & L_MAP_ANONYMOUS))
-		return fd >= 0 && fd <= 2 ? -ENODEV : -EBADF;	/* no files yet */
+	if (!(flags & L_MAP_ANONYMOUS) && (r = mmap_file_check(fd, prot, flags)))
+		return r;
 	if ((r = mmap_place(as, addr, len, flags, &where)))
 		return r;
 	r = mm_as_map(as, where, len, prot_from_linux(prot),
 		      MM_AREA_ANON | ((flags & L_MAP_STACK) ? MM_AREA_STACK : 0));
 	if (r)
 		return r;
+	if (!(flags & L_MAP_ANONYMOUS) &&
+	    (r = mmap_file_fill(as, fd_file(fd), where, len, off))) {
+		mm_as_unmap(as, where, len);
+		return r;
+	}
 	if (flags & L_MAP_POPULATE)
 		populate(as, where, len, prot_from_linux(prot));
 	return (long)where;
@@ -171,7 +231,7 @@ long sys_mprotect(uint64_t addr, uint64_t len, long prot)
  * do so, and doing it at once is allowed).  The others are hints about
  * paging this kernel does not do, which Linux too may ignore.
  */
-long sys_madvise(uint64_t addr, uint64_t len, long advice)
+long sys_madvise(uint64_t addr, uint64_t len, int advice)
 {
 	if (addr & (PAGE - 1))
 		return -EINVAL;

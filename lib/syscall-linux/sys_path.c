@@ -36,7 +36,7 @@ static struct vfs_ctx *ctx(void)
 	return &current->fs;
 }
 
-long sys_openat(long dirfd, uint64_t upath, long flags, unsigned mode)
+long sys_openat(int dirfd, uint64_t upath, long flags, unsigned mode)
 {
 	struct at_path ap;
 	struct vfs_file *f;
@@ -69,7 +69,7 @@ struct l_open_how {
 	uint64_t flags, mode, resolve;
 };
 
-long sys_openat2(long dirfd, uint64_t upath, uint64_t uhow, size_t size)
+long sys_openat2(int dirfd, uint64_t upath, uint64_t uhow, size_t size)
 {
 	struct l_open_how how;
 
@@ -113,7 +113,7 @@ static long stat_at(long dirfd, uint64_t upath, long flags, struct vfs_stat *st)
 	return r;
 }
 
-long sys_newfstatat(long dirfd, uint64_t upath, uint64_t ust, long flags)
+long sys_newfstatat(int dirfd, uint64_t upath, uint64_t ust, long flags)
 {
 	struct vfs_stat st;
 	long r = stat_at(dirfd, upath, flags, &st);
@@ -156,7 +156,7 @@ static struct l_statx_ts statx_ts(struct vfs_timespec t)
 	return (struct l_statx_ts){ t.tv_sec, (uint32_t)t.tv_nsec, 0 };
 }
 
-long sys_statx(long dirfd, uint64_t upath, long flags, unsigned mask, uint64_t ubuf)
+long sys_statx(int dirfd, uint64_t upath, long flags, unsigned mask, uint64_t ubuf)
 {
 	struct vfs_stat st;
 	struct l_statx sx;
@@ -185,7 +185,7 @@ long sys_statx(long dirfd, uint64_t upath, long flags, unsigned mask, uint64_t u
 	return copy_to_user((void *)ubuf, &sx, sizeof(sx));
 }
 
-long sys_faccessat2(long dirfd, uint64_t upath, long mode, long flags)
+long sys_faccessat2(int dirfd, uint64_t upath, int mode, long flags)
 {
 	struct at_path ap;
 	long r;
@@ -199,17 +199,17 @@ long sys_faccessat2(long dirfd, uint64_t upath, long mode, long flags)
 	return r;
 }
 
-long sys_faccessat(long dirfd, uint64_t upath, long mode)
+long sys_faccessat(int dirfd, uint64_t upath, int mode)
 {
 	return sys_faccessat2(dirfd, upath, mode, 0);
 }
 
-long sys_access(uint64_t upath, long mode)
+long sys_access(uint64_t upath, int mode)
 {
 	return sys_faccessat2(VFS_AT_FDCWD, upath, mode, 0);
 }
 
-long sys_mkdirat(long dirfd, uint64_t upath, unsigned mode)
+long sys_mkdirat(int dirfd, uint64_t upath, unsigned mode)
 {
 	struct at_path ap;
 	long r;
@@ -226,7 +226,7 @@ long sys_mkdir(uint64_t upath, unsigned mode)
 	return sys_mkdirat(VFS_AT_FDCWD, upath, mode);
 }
 
-long sys_mknodat(long dirfd, uint64_t upath, unsigned mode, uint64_t dev)
+long sys_mknodat(int dirfd, uint64_t upath, unsigned mode, uint64_t dev)
 {
 	struct at_path ap;
 	long r;
@@ -243,7 +243,7 @@ long sys_mknod(uint64_t upath, unsigned mode, uint64_t dev)
 	return sys_mknodat(VFS_AT_FDCWD, upath, mode, dev);
 }
 
-long sys_unlinkat(long dirfd, uint64_t upath, long flags)
+long sys_unlinkat(int dirfd, uint64_t upath, long flags)
 {
 	struct at_path ap;
 	long r;
@@ -267,7 +267,7 @@ long sys_rmdir(uint64_t upath)
 	return sys_unlinkat(VFS_AT_FDCWD, upath, VFS_AT_REMOVEDIR);
 }
 
-long sys_renameat2(long olddir, uint64_t uold, long newdir, uint64_t unew,
+long sys_renameat2(int olddir, uint64_t uold, int newdir, uint64_t unew,
 		   unsigned flags)
 {
 	struct at_path a, b;
@@ -283,7 +283,7 @@ long sys_renameat2(long olddir, uint64_t uold, long newdir, uint64_t unew,
 	return r;
 }
 
-long sys_renameat(long olddir, uint64_t uold, long newdir, uint64_t unew)
+long sys_renameat(int olddir, uint64_t uold, int newdir, uint64_t unew)
 {
 	return sys_renameat2(olddir, uold, newdir, unew, 0);
 }
@@ -293,7 +293,7 @@ long sys_rename(uint64_t uold, uint64_t unew)
 	return sys_renameat2(VFS_AT_FDCWD, uold, VFS_AT_FDCWD, unew, 0);
 }
 
-long sys_linkat(long olddir, uint64_t uold, long newdir, uint64_t unew, long flags)
+long sys_linkat(int olddir, uint64_t uold, int newdir, uint64_t unew, long flags)
 {
 	struct at_path a, b;
 	long r;
@@ -315,7 +315,7 @@ long sys_link(uint64_t uold, uint64_t unew)
 	return sys_linkat(VFS_AT_FDCWD, uold, VFS_AT_FDCWD, unew, 0);
 }
 
-long sys_symlinkat(uint64_t utarget, long dirfd, uint64_t upath)
+long sys_symlinkat(uint64_t utarget, int dirfd, uint64_t upath)
 {
 	struct at_path ap;
 	long r;
@@ -336,7 +336,7 @@ long sys_symlink(uint64_t utarget, uint64_t upath)
 	return sys_symlinkat(utarget, VFS_AT_FDCWD, upath);
 }
 
-long sys_readlinkat(long dirfd, uint64_t upath, uint64_t ubuf, long bufsiz)
+long sys_readlinkat(int dirfd, uint64_t upath, uint64_t ubuf, long bufsiz)
 {
 	struct at_path ap;
 	char *buf;
@@ -411,7 +411,7 @@ long sys_truncate(uint64_t upath, int64_t len)
 	return r;
 }
 
-long sys_fchmodat(long dirfd, uint64_t upath, unsigned mode)
+long sys_fchmodat(int dirfd, uint64_t upath, unsigned mode)
 {
 	struct at_path ap;
 	long r;
@@ -428,7 +428,7 @@ long sys_chmod(uint64_t upath, unsigned mode)
 	return sys_fchmodat(VFS_AT_FDCWD, upath, mode);
 }
 
-long sys_fchownat(long dirfd, uint64_t upath, uint32_t uid, uint32_t gid, long flags)
+long sys_fchownat(int dirfd, uint64_t upath, uint32_t uid, uint32_t gid, long flags)
 {
 	struct at_path ap;
 	long r;
@@ -455,7 +455,7 @@ long sys_lchown(uint64_t upath, uint32_t uid, uint32_t gid)
 	return sys_fchownat(VFS_AT_FDCWD, upath, uid, gid, VFS_AT_SYMLINK_NOFOLLOW);
 }
 
-long sys_utimensat(long dirfd, uint64_t upath, uint64_t utimes, long flags)
+long sys_utimensat(int dirfd, uint64_t upath, uint64_t utimes, long flags)
 {
 	struct vfs_timespec t[2];
 	struct vfs_file *f;
@@ -477,7 +477,7 @@ long sys_utimensat(long dirfd, uint64_t upath, uint64_t utimes, long flags)
 }
 
 /* futimesat/utimes take microseconds (struct timeval). */
-long sys_futimesat(long dirfd, uint64_t upath, uint64_t utv)
+long sys_futimesat(int dirfd, uint64_t upath, uint64_t utv)
 {
 	struct l_timeval tv[2];
 	struct vfs_timespec t[2];

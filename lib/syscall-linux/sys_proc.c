@@ -7,12 +7,12 @@
 
 #define ROBUST_LIST_HEAD_SIZE	24
 
-long sys_exit_group(long status)
+long sys_exit_group(int status)
 {
 	proc_exit((int)(status & 0xff));
 }
 
-long sys_exit(long status)
+long sys_exit(int status)
 {
 	lthread_exit((int)(status & 0xff));
 }
@@ -25,8 +25,8 @@ long sys_geteuid(void) { return 0; }
 long sys_getgid(void) { return 0; }
 long sys_getegid(void) { return 0; }
 long sys_getpgrp(void) { return current->pid; }
-long sys_getsid(long pid) { return pid == 0 || pid == current->pid ? current->pid : -ESRCH; }
-long sys_getpgid(long pid) { return sys_getsid(pid); }
+long sys_getsid(int pid) { return pid == 0 || pid == current->pid ? current->pid : -ESRCH; }
+long sys_getpgid(int pid) { return sys_getsid(pid); }
 
 long sys_getresuid(uint64_t r, uint64_t e, uint64_t s)
 {
@@ -72,7 +72,7 @@ long sys_set_robust_list(uint64_t head, size_t len)
 	return 0;
 }
 
-long sys_get_robust_list(long tid, uint64_t uhead, uint64_t ulen)
+long sys_get_robust_list(int tid, uint64_t uhead, uint64_t ulen)
 {
 	struct thread *t = tid ? sched_find(tid) : sched_current();
 	struct lthread *lt;
@@ -100,7 +100,7 @@ long sys_rseq(uint64_t rseq, uint32_t len, long flags, uint32_t sig)
 	return -ENOSYS;
 }
 
-long sys_arch_prctl(long code, uint64_t addr)
+long sys_arch_prctl(int code, uint64_t addr)
 {
 	uint64_t v;
 
@@ -126,7 +126,7 @@ long sys_arch_prctl(long code, uint64_t addr)
 	}
 }
 
-long sys_prlimit64(long pid, long resource, uint64_t unew, uint64_t uold)
+long sys_prlimit64(int pid, int resource, uint64_t unew, uint64_t uold)
 {
 	struct l_rlimit nl;
 
@@ -146,17 +146,17 @@ long sys_prlimit64(long pid, long resource, uint64_t unew, uint64_t uold)
 	return 0;
 }
 
-long sys_getrlimit(long resource, uint64_t uold)
+long sys_getrlimit(int resource, uint64_t uold)
 {
 	return sys_prlimit64(0, resource, 0, uold);
 }
 
-long sys_setrlimit(long resource, uint64_t unew)
+long sys_setrlimit(int resource, uint64_t unew)
 {
 	return sys_prlimit64(0, resource, unew, 0);
 }
 
-long sys_sched_getaffinity(long pid, size_t len, uint64_t umask)
+long sys_sched_getaffinity(int pid, size_t len, uint64_t umask)
 {
 	uint64_t mask = 1;	/* CPU 0 */
 
@@ -200,12 +200,12 @@ static bool our_thread(long pid)
 	return pid == 0 || pid == current->pid || sched_find((int)pid);
 }
 
-long sys_sched_getscheduler(long pid)
+long sys_sched_getscheduler(int pid)
 {
 	return our_thread(pid) ? SCHED_OTHER : -ESRCH;
 }
 
-long sys_sched_getparam(long pid, uint64_t uparam)
+long sys_sched_getparam(int pid, uint64_t uparam)
 {
 	int32_t prio = 0;
 
@@ -218,7 +218,7 @@ long sys_sched_getparam(long pid, uint64_t uparam)
  * Only the time-sharing policies exist here; the real-time ones are
  * refused as an unprivileged Linux caller would be.
  */
-long sys_sched_setscheduler(long pid, long policy, uint64_t uparam)
+long sys_sched_setscheduler(int pid, int policy, uint64_t uparam)
 {
 	int32_t prio;
 
@@ -233,22 +233,22 @@ long sys_sched_setscheduler(long pid, long policy, uint64_t uparam)
 	return prio == 0 ? 0 : -EINVAL;
 }
 
-long sys_sched_setparam(long pid, uint64_t uparam)
+long sys_sched_setparam(int pid, uint64_t uparam)
 {
 	return sys_sched_setscheduler(pid, SCHED_OTHER, uparam);
 }
 
-long sys_sched_get_priority_max(long policy)
+long sys_sched_get_priority_max(int policy)
 {
 	return policy == SCHED_FIFO || policy == SCHED_RR ? 99 : 0;
 }
 
-long sys_sched_get_priority_min(long policy)
+long sys_sched_get_priority_min(int policy)
 {
 	return policy == SCHED_FIFO || policy == SCHED_RR ? 1 : 0;
 }
 
-long sys_sched_setaffinity(long pid, size_t len, uint64_t umask)
+long sys_sched_setaffinity(int pid, size_t len, uint64_t umask)
 {
 	uint8_t first;
 
@@ -259,12 +259,12 @@ long sys_sched_setaffinity(long pid, size_t len, uint64_t umask)
 	return (first & 1) ? 0 : -EINVAL;	/* CPU 0 is all there is */
 }
 
-long sys_getpriority(long which, long who)
+long sys_getpriority(int which, int who)
 {
 	return which >= 0 && which <= 2 ? 20 : -EINVAL;	/* nice 0, as 20 - nice */
 }
 
-long sys_setpriority(long which, long who, long prio)
+long sys_setpriority(int which, int who, int prio)
 {
 	return which >= 0 && which <= 2 ? 0 : -EINVAL;	/* accepted, not used */
 }
@@ -290,7 +290,7 @@ struct l_rusage {
 		ru_nsignals, ru_nvcsw, ru_nivcsw;
 };
 
-long sys_getrusage(long who, uint64_t uru)
+long sys_getrusage(int who, uint64_t uru)
 {
 	struct l_rusage ru;
 	uint64_t ns;

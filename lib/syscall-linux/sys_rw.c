@@ -82,22 +82,22 @@ static long rw_single(long fd, uint64_t ubuf, size_t n, int64_t off, bool write)
 	return rw_fd(fd, &u, off, write);
 }
 
-long sys_read(long fd, uint64_t ubuf, size_t n)
+long sys_read(int fd, uint64_t ubuf, size_t n)
 {
 	return rw_single(fd, ubuf, n, NO_OFFSET, false);
 }
 
-long sys_write(long fd, uint64_t ubuf, size_t n)
+long sys_write(int fd, uint64_t ubuf, size_t n)
 {
 	return rw_single(fd, ubuf, n, NO_OFFSET, true);
 }
 
-long sys_pread64(long fd, uint64_t ubuf, size_t n, int64_t off)
+long sys_pread64(int fd, uint64_t ubuf, size_t n, int64_t off)
 {
 	return off < 0 ? -EINVAL : rw_single(fd, ubuf, n, off, false);
 }
 
-long sys_pwrite64(long fd, uint64_t ubuf, size_t n, int64_t off)
+long sys_pwrite64(int fd, uint64_t ubuf, size_t n, int64_t off)
 {
 	return off < 0 ? -EINVAL : rw_single(fd, ubuf, n, off, true);
 }
@@ -124,36 +124,36 @@ static long rw_vector(long fd, uint64_t uiov, long iovcnt, int64_t off, bool wri
 	return r;
 }
 
-long sys_readv(long fd, uint64_t uiov, long iovcnt)
+long sys_readv(int fd, uint64_t uiov, long iovcnt)
 {
 	return rw_vector(fd, uiov, iovcnt, NO_OFFSET, false);
 }
 
-long sys_writev(long fd, uint64_t uiov, long iovcnt)
+long sys_writev(int fd, uint64_t uiov, long iovcnt)
 {
 	return rw_vector(fd, uiov, iovcnt, NO_OFFSET, true);
 }
 
-long sys_preadv(long fd, uint64_t uiov, long iovcnt, int64_t off)
+long sys_preadv(int fd, uint64_t uiov, long iovcnt, int64_t off)
 {
 	return off < 0 ? -EINVAL : rw_vector(fd, uiov, iovcnt, off, false);
 }
 
-long sys_pwritev(long fd, uint64_t uiov, long iovcnt, int64_t off)
+long sys_pwritev(int fd, uint64_t uiov, long iovcnt, int64_t off)
 {
 	return off < 0 ? -EINVAL : rw_vector(fd, uiov, iovcnt, off, true);
 }
 
 /* RWF_* flags are hints (HIPRI, DSYNC, SYNC, NOWAIT, APPEND): ramfs has no
  * cache to bypass; offset -1 means the file offset, as Linux says. */
-long sys_preadv2(long fd, uint64_t uiov, long iovcnt, int64_t off, long flags)
+long sys_preadv2(int fd, uint64_t uiov, long iovcnt, int64_t off, long flags)
 {
 	if (flags & ~0x1f)
 		return -EOPNOTSUPP;
 	return rw_vector(fd, uiov, iovcnt, off == -1 ? NO_OFFSET : off, false);
 }
 
-long sys_pwritev2(long fd, uint64_t uiov, long iovcnt, int64_t off, long flags)
+long sys_pwritev2(int fd, uint64_t uiov, long iovcnt, int64_t off, long flags)
 {
 	if (flags & ~0x1f)
 		return -EOPNOTSUPP;
@@ -194,7 +194,7 @@ static long copy_between(struct vfs_file *in, int64_t *in_off,
 	return done ? done : r;
 }
 
-long sys_sendfile(long out_fd, long in_fd, uint64_t uoff, size_t n)
+long sys_sendfile(int out_fd, int in_fd, uint64_t uoff, size_t n)
 {
 	struct vfs_file *in = fd_file(in_fd), *out = fd_file(out_fd);
 	int64_t off;
@@ -210,7 +210,7 @@ long sys_sendfile(long out_fd, long in_fd, uint64_t uoff, size_t n)
 	return r;
 }
 
-long sys_copy_file_range(long in_fd, uint64_t uin_off, long out_fd,
+long sys_copy_file_range(int in_fd, uint64_t uin_off, int out_fd,
 			 uint64_t uout_off, size_t n, long flags)
 {
 	struct vfs_file *in = fd_file(in_fd), *out = fd_file(out_fd);

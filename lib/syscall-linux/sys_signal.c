@@ -14,7 +14,7 @@
 #define SIG_SETMASK	2
 #define UNBLOCKABLE	(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 
-long sys_rt_sigaction(long sig, uint64_t uact, uint64_t uold, size_t setsize)
+long sys_rt_sigaction(int sig, uint64_t uact, uint64_t uold, size_t setsize)
 {
 	struct sigaction_k act;
 
@@ -34,7 +34,7 @@ long sys_rt_sigaction(long sig, uint64_t uact, uint64_t uold, size_t setsize)
 	return 0;
 }
 
-long sys_rt_sigprocmask(long how, uint64_t uset, uint64_t uold, size_t setsize)
+long sys_rt_sigprocmask(int how, uint64_t uset, uint64_t uold, size_t setsize)
 {
 	uint64_t set, old = cur_thread()->sigmask;
 	uint64_t *mask = &cur_thread()->sigmask;
@@ -79,7 +79,7 @@ static long check_sig(long sig)
 	return sig < 0 || sig > L_NSIG ? -EINVAL : 0;
 }
 
-long sys_kill(long pid, long sig)
+long sys_kill(int pid, int sig)
 {
 	struct l_siginfo info;
 
@@ -112,17 +112,17 @@ static long thread_kill(long tgid, long tid, long sig)
 	return 0;
 }
 
-long sys_tgkill(long tgid, long tid, long sig)
+long sys_tgkill(int tgid, int tid, int sig)
 {
 	return thread_kill(tgid, tid, sig);
 }
 
-long sys_tkill(long tid, long sig)
+long sys_tkill(int tid, int sig)
 {
 	return thread_kill(-1, tid, sig);
 }
 
-long sys_rt_sigqueueinfo(long pid, long sig, uint64_t uinfo)
+long sys_rt_sigqueueinfo(int pid, int sig, uint64_t uinfo)
 {
 	struct l_siginfo info;
 
@@ -137,7 +137,7 @@ long sys_rt_sigqueueinfo(long pid, long sig, uint64_t uinfo)
 	return 0;
 }
 
-long sys_rt_tgsigqueueinfo(long tgid, long tid, long sig, uint64_t uinfo)
+long sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, uint64_t uinfo)
 {
 	struct l_siginfo info;
 	struct thread *t;

@@ -30,7 +30,7 @@ static long clock_now(long id, uint64_t *ns)
 	}
 }
 
-long sys_clock_gettime(long id, uint64_t uts)
+long sys_clock_gettime(int id, uint64_t uts)
 {
 	struct l_timespec ts;
 	uint64_t ns;
@@ -43,7 +43,7 @@ long sys_clock_gettime(long id, uint64_t uts)
 	return copy_to_user((void *)uts, &ts, sizeof(ts));
 }
 
-long sys_clock_getres(long id, uint64_t uts)
+long sys_clock_getres(int id, uint64_t uts)
 {
 	struct l_timespec ts = { 0, 1 };
 	uint64_t ns;
@@ -104,7 +104,7 @@ static long sleep_remaining(uint64_t urem, uint64_t deadline)
 	return -EINTR;
 }
 
-long sys_clock_nanosleep(long id, long flags, uint64_t ureq, uint64_t urem)
+long sys_clock_nanosleep(int id, long flags, uint64_t ureq, uint64_t urem)
 {
 	uint64_t req, now, mono_deadline;
 	long r;

@@ -4,6 +4,9 @@
  * so calling them through syscall_fn is what the SysV ABI makes of it
  * (the same convention Linux's own table relied on for decades).
  */
+#include <string.h>
+
+#include "plat.h"
 #include "proc.h"
 #include "syscalls.h"
 #include "syscall_names.h"
@@ -74,6 +77,23 @@ static long sys_unknown(uint64_t nr)
 	return -ENOSYS;
 }
 
+/* tessera.strace on the kernel command line: every call on the console. */
+static bool strace;
+
+static int strace_init(void)
+{
+	strace = strstr(plat_cmdline(), "tessera.strace") != NULL;
+	return 0;
+}
+INIT_CALL(5, strace_init);
+
+static void strace_print(const struct trapframe *tf, uint64_t nr)
+{
+	printk("[%d] %s(%#lx, %#lx, %#lx, %#lx) = %ld\n", sched_current()->tid,
+	       nr < NR_SYSCALLS && syscall_names[nr] ? syscall_names[nr] : "?",
+	       tf->rdi, tf->rsi, tf->rdx, tf->r10, (long)tf->rax);
+}
+
 void arch_syscall_hook(struct trapframe *tf)
 {
 	uint64_t nr = tf->rax;
@@ -84,5 +104,7 @@ void arch_syscall_hook(struct trapframe *tf)
 				    tf->r9);
 	else
 		tf->rax = sys_unknown(nr);
+	if (unlikely(strace))
+		strace_print(tf, nr);
 }
 
