@@ -311,3 +311,26 @@ long sys_getrusage(int who, uint64_t uru)
 					  mm_frames_free_count()) * 4);
 	return copy_to_user((void *)uru, &ru, sizeof(ru));
 }
+
+struct l_sysinfo {
+	int64_t uptime;
+	uint64_t loads[3];
+	uint64_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+	uint16_t procs, pad;
+	uint64_t totalhigh, freehigh;
+	uint32_t mem_unit;
+	char reserved[4];
+};
+
+long sys_sysinfo(uint64_t uinfo)
+{
+	struct l_sysinfo si;
+
+	memset(&si, 0, sizeof(si));
+	si.uptime = (int64_t)(plat_monotonic_ns() / 1000000000);
+	si.totalram = mm_frames_total_count() * MM_PAGE_SIZE;
+	si.freeram = mm_frames_free_count() * MM_PAGE_SIZE;
+	si.procs = (uint16_t)sched_thread_count();
+	si.mem_unit = 1;
+	return copy_to_user((void *)uinfo, &si, sizeof(si));
+}

@@ -131,6 +131,7 @@ long sys_getpriority(int which, int who);
 long sys_setpriority(int which, int who, int prio);
 long sys_times(uint64_t ubuf);
 long sys_getrusage(int who, uint64_t uru);
+long sys_sysinfo(uint64_t uinfo);
 
 /* signals */
 long sys_rt_sigaction(int sig, uint64_t uact, uint64_t uold, size_t setsize);

@@ -44,7 +44,7 @@ static const syscall_fn table[NR_SYSCALLS] = {
 	SYS(sched_getscheduler), SYS(sched_getparam), SYS(sched_setscheduler),
 	SYS(sched_setparam), SYS(sched_get_priority_max),
 	SYS(sched_get_priority_min), SYS(sched_setaffinity), SYS(getpriority),
-	SYS(setpriority), SYS(times), SYS(getrusage),
+	SYS(setpriority), SYS(times), SYS(getrusage), SYS(sysinfo),
 	SYS(rt_sigaction), SYS(rt_sigprocmask),
 	SYS(brk), SYS(mmap), SYS(munmap), SYS(mprotect), SYS(madvise),
 	SYS(mremap), SYS(mincore), SYS(msync),
