@@ -12,6 +12,17 @@ struct vfs_sb *sysfs_create(void);
 /* What /proc/1/cmdline and environ show (set by exec.c). */
 extern char *const *proc_argv, *const *proc_envp;
 
+struct vfs_file_ops;
+/* Installs a new anonymous file (eventfd, timerfd, ...): the fd, or an
+ * error after priv was released through ops->release. */
+long anon_fd_install(const struct vfs_file_ops *ops, void *priv, int oflags,
+		     bool cloexec);
+
+/* ppoll/pselect6/epoll_pwait's temporary signal mask (sys_poll.c):
+ * set it, then finish with the call's result (a handler restores it). */
+long poll_swap_mask(uint64_t umask, size_t setsize);
+long poll_finish_mask(long r);
+
 /* The open file behind fd (not referenced), or NULL. */
 struct vfs_file *fd_file(long fd);
 

@@ -42,6 +42,7 @@ static struct lthread *pick_thread(int sig)
 
 void signal_send(struct lthread *lt, int sig, const struct l_siginfo *info)
 {
+	signalfd_notify(sig);
 	if (lt) {
 		lt->sig.pending |= SIGBIT(sig);
 		lt->sig.info[sig - 1] = *info;

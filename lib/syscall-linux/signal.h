@@ -95,6 +95,8 @@ bool signal_pending(void);
 int signal_dequeue(uint64_t set, struct l_siginfo *info);
 /* On the way back to ring 3: run a handler, or the default action. */
 void signal_deliver(struct trapframe *tf);
+/* Wakes the pollers of signalfds whose mask holds sig. */
+void signalfd_notify(int sig);
 /* The process-wide pending set. */
 uint64_t signal_process_pending(void);
 

@@ -149,7 +149,7 @@ static long timeout_from(uint64_t uts, bool *forever, uint64_t *deadline)
 }
 
 /* ppoll/pselect's temporary signal mask, restored after a handler runs. */
-static long swap_mask(uint64_t umask, size_t setsize)
+long poll_swap_mask(uint64_t umask, size_t setsize)
 {
 	struct lthread *lt = cur_thread();
 	uint64_t set;
@@ -167,7 +167,7 @@ static long swap_mask(uint64_t umask, size_t setsize)
 }
 
 /* Undo the mask unless a signal handler will (it restores it itself). */
-static long finish_mask(long r)
+long poll_finish_mask(long r)
 {
 	struct lthread *lt = cur_thread();
 
@@ -185,9 +185,9 @@ long sys_ppoll(uint64_t ufds, uint64_t nfds, uint64_t uts, uint64_t umask,
 	bool forever;
 	long r;
 
-	if ((r = timeout_from(uts, &forever, &deadline)) || (r = swap_mask(umask, setsize)))
+	if ((r = timeout_from(uts, &forever, &deadline)) || (r = poll_swap_mask(umask, setsize)))
 		return r;
-	return finish_mask(do_poll(ufds, nfds, forever, deadline));
+	return poll_finish_mask(do_poll(ufds, nfds, forever, deadline));
 }
 
 /* select's bitmaps become a pollfd list and back. */
@@ -279,7 +279,7 @@ long sys_pselect6(long nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t uts
 		return r;
 	if (usig && copy_from_user(&sig, (const void *)usig, sizeof(sig)))
 		return -EFAULT;
-	if ((r = swap_mask(sig.set, sig.size)))
+	if ((r = poll_swap_mask(sig.set, sig.size)))
 		return r;
-	return finish_mask(do_select(nfds, ur, uw, ue, forever, deadline));
+	return poll_finish_mask(do_select(nfds, ur, uw, ue, forever, deadline));
 }

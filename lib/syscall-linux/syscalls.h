@@ -94,6 +94,21 @@ long sys_select(long nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t utv);
 long sys_pselect6(long nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t uts, uint64_t usig);
 long tty_ioctl(unsigned long cmd, uint64_t arg);
 
+/* event files */
+long sys_eventfd2(unsigned initval, int flags);
+long sys_eventfd(unsigned initval);
+long sys_timerfd_create(int clock, int flags);
+long sys_timerfd_settime(int fd, int flags, uint64_t unew, uint64_t uold);
+long sys_timerfd_gettime(int fd, uint64_t ucur);
+long sys_signalfd4(int fd, uint64_t umask, size_t size, int flags);
+long sys_signalfd(int fd, uint64_t umask, size_t size);
+long sys_epoll_create1(int flags);
+long sys_epoll_create(int size);
+long sys_epoll_ctl(int epfd, int op, int fd, uint64_t uevent);
+long sys_epoll_wait(int epfd, uint64_t uevents, int max, int timeout_ms);
+long sys_epoll_pwait(int epfd, uint64_t uevents, int max, int timeout_ms, uint64_t umask, size_t setsize);
+long sys_epoll_pwait2(int epfd, uint64_t uevents, int max, uint64_t uts, uint64_t umask, size_t setsize);
+
 /* process */
 long sys_exit(int status);
 long sys_exit_group(int status);

@@ -34,6 +34,10 @@ static const syscall_fn table[NR_SYSCALLS] = {
 	SYS(lchown), SYS(utimensat), SYS(futimesat), SYS(utimes),
 	SYS(statfs), SYS(umask), SYS(poll), SYS(ppoll), SYS(select),
 	SYS(pselect6),
+	SYS(eventfd2), SYS(eventfd), SYS(timerfd_create),
+	SYS(timerfd_settime), SYS(timerfd_gettime), SYS(signalfd4),
+	SYS(signalfd), SYS(epoll_create1), SYS(epoll_create), SYS(epoll_ctl),
+	SYS(epoll_wait), SYS(epoll_pwait), SYS(epoll_pwait2),
 	/* processes, memory, time, signals */
 	SYS(exit), SYS(exit_group), SYS(getpid), SYS(gettid), SYS(getppid),
 	SYS(getuid), SYS(geteuid), SYS(getgid), SYS(getegid), SYS(getpgrp),
