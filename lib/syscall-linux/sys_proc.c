@@ -141,6 +141,9 @@ long sys_prlimit64(int pid, int resource, uint64_t unew, uint64_t uold)
 	if (uold && copy_to_user((void *)uold, &current->rlimits[resource],
 				 sizeof(struct l_rlimit)))
 		return -EFAULT;
+	if (unew && resource == L_RLIMIT_NOFILE &&
+	    vfs_fdtable_set_max(&current->fds, (int)MIN(nl.rlim_cur, (uint64_t)INT32_MAX)))
+		return -EPERM;
 	if (unew)
 		current->rlimits[resource] = nl;
 	return 0;
