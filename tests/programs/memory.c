@@ -64,12 +64,13 @@ static void test_sparse_gib(void)
 
 static void test_mremap(void)
 {
-	char *p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+	/* Three pages, the last one a PROT_NONE guard that blocks growth. */
+	char *p = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	char *guard = mmap(p + 2 * PAGE, PAGE, PROT_NONE,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	char *guard = p + 2 * PAGE;
 	char *q;
 
+	mprotect(guard, PAGE, PROT_NONE);
 	strcpy(p + PAGE, "moved");
 	CHECK(mremap(p, 2 * PAGE, 4 * PAGE, 0) == MAP_FAILED && errno == ENOMEM,
 	      "growing in place into a mapping");
