@@ -357,3 +357,64 @@ long sys_memfd_create(uint64_t uname, unsigned long flags)
 	vfs_file_put(f);
 	return r;
 }
+
+/* The old getdents record: d_type rides in the last byte. */
+struct l_dirent {
+	uint64_t d_ino;
+	int64_t d_off;
+	uint16_t d_reclen;
+	char d_name[];
+};
+
+/*
+ * getdents: getdents64 records converted one by one.  A record that does
+ * not fit is given back by seeking the directory to the last one that did.
+ */
+long sys_getdents(int fd, uint64_t ubuf, size_t n)
+{
+	struct vfs_file *f = fd_file(fd);
+	int64_t start, resume;
+	char *in, *out;
+	struct vfs_uio u;
+	long got, used = 0;
+
+	if (!f)
+		return -EBADF;
+	n = MIN(n, (size_t)65536);
+	start = resume = vfs_lseek(f, 0, VFS_SEEK_CUR);
+	in = mm_alloc(n);
+	out = mm_alloc(n);
+	vfs_uio_kernel(&u, in, n);
+	got = in && out ? vfs_getdents64(f, &u) : -ENOMEM;
+	for (long pos = 0; got > 0 && pos < got;) {
+		const struct vfs_dirent64 *d = (const void *)(in + pos);
+		size_t namelen = strlen(d->d_name);
+		size_t reclen = ALIGN_UP(sizeof(struct l_dirent) + namelen + 2, 8);
+		struct l_dirent *o = (void *)(out + used);
+
+		if ((size_t)used + reclen > n)
+			break;
+		o->d_ino = d->d_ino;
+		o->d_off = d->d_off;
+		o->d_reclen = (uint16_t)reclen;
+		memcpy(o->d_name, d->d_name, namelen + 1);
+		out[used + reclen - 1] = (char)d->d_type;
+		used += (long)reclen;
+		resume = d->d_off;
+		pos += d->d_reclen;
+	}
+	if (got > 0) {
+		vfs_lseek(f, resume, VFS_SEEK_SET);
+		if (used == 0)
+			got = -EINVAL;		/* not even one record fits */
+		else if (copy_to_user((void *)ubuf, out, (size_t)used))
+			got = -EFAULT;
+		else
+			got = used;
+	}
+	if (got < 0 && got != -ENOMEM)
+		vfs_lseek(f, start, VFS_SEEK_SET);
+	mm_free(in);
+	mm_free(out);
+	return got;
+}

@@ -94,6 +94,23 @@ long sys_select(long nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t utv);
 long sys_pselect6(long nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t uts, uint64_t usig);
 long tty_ioctl(unsigned long cmd, uint64_t arg);
 
+long sys_splice(int in_fd, uint64_t uin_off, int out_fd, uint64_t uout_off, size_t n, unsigned flags);
+long sys_tee(int in_fd, int out_fd, size_t n, unsigned flags);
+long sys_getxattr(void);
+long sys_lgetxattr(void);
+long sys_setxattr(void);
+long sys_lsetxattr(void);
+long sys_removexattr(void);
+long sys_lremovexattr(void);
+long sys_listxattr(void);
+long sys_llistxattr(void);
+long sys_fgetxattr(int fd);
+long sys_fsetxattr(int fd);
+long sys_fremovexattr(int fd);
+long sys_flistxattr(int fd);
+
+long sys_getdents(int fd, uint64_t ubuf, size_t n);
+
 /* event files */
 long sys_eventfd2(unsigned initval, int flags);
 long sys_eventfd(unsigned initval);

@@ -38,6 +38,11 @@ static const syscall_fn table[NR_SYSCALLS] = {
 	SYS(timerfd_settime), SYS(timerfd_gettime), SYS(signalfd4),
 	SYS(signalfd), SYS(epoll_create1), SYS(epoll_create), SYS(epoll_ctl),
 	SYS(epoll_wait), SYS(epoll_pwait), SYS(epoll_pwait2),
+	SYS(splice), SYS(tee), SYS(getxattr), SYS(lgetxattr), SYS(setxattr),
+	SYS(lsetxattr), SYS(removexattr), SYS(lremovexattr), SYS(listxattr),
+	SYS(llistxattr), SYS(fgetxattr), SYS(fsetxattr), SYS(fremovexattr),
+	SYS(flistxattr),
+	SYS(getdents),
 	/* processes, memory, time, signals */
 	SYS(exit), SYS(exit_group), SYS(getpid), SYS(gettid), SYS(getppid),
 	SYS(getuid), SYS(geteuid), SYS(getgid), SYS(getegid), SYS(getpgrp),
