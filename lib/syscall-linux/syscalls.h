@@ -111,6 +111,26 @@ long sys_flistxattr(int fd);
 
 long sys_getdents(int fd, uint64_t ubuf, size_t n);
 
+/* sockets */
+long sys_socket(int domain, int type, int protocol);
+long sys_socketpair(int domain, int type, int protocol, uint64_t usv);
+long sys_bind(int fd, uint64_t uaddr, uint32_t len);
+long sys_listen(int fd, int backlog);
+long sys_accept4(int fd, uint64_t uaddr, uint64_t ulen, int flags);
+long sys_accept(int fd, uint64_t uaddr, uint64_t ulen);
+long sys_connect(int fd, uint64_t uaddr, uint32_t len);
+long sys_getsockname(int fd, uint64_t uaddr, uint64_t ulen);
+long sys_getpeername(int fd, uint64_t uaddr, uint64_t ulen);
+long sys_shutdown(int fd, int how);
+long sys_sendmsg(int fd, uint64_t uhdr, int flags);
+long sys_recvmsg(int fd, uint64_t uhdr, int flags);
+long sys_sendto(int fd, uint64_t ubuf, size_t n, int flags, uint64_t uaddr, uint32_t alen);
+long sys_recvfrom(int fd, uint64_t ubuf, size_t n, int flags, uint64_t uaddr, uint64_t ulen);
+long sys_sendmmsg(int fd, uint64_t uvec, unsigned vlen, int flags);
+long sys_recvmmsg(int fd, uint64_t uvec, unsigned vlen, int flags, uint64_t uts);
+long sys_setsockopt(int fd, int level, int name, uint64_t uval, uint32_t len);
+long sys_getsockopt(int fd, int level, int name, uint64_t uval, uint64_t ulen);
+
 /* event files */
 long sys_eventfd2(unsigned initval, int flags);
 long sys_eventfd(unsigned initval);

@@ -43,6 +43,11 @@ static const syscall_fn table[NR_SYSCALLS] = {
 	SYS(llistxattr), SYS(fgetxattr), SYS(fsetxattr), SYS(fremovexattr),
 	SYS(flistxattr),
 	SYS(getdents),
+	SYS(socket), SYS(socketpair), SYS(bind), SYS(listen), SYS(accept4),
+	SYS(accept), SYS(connect), SYS(getsockname), SYS(getpeername),
+	SYS(shutdown), SYS(sendmsg), SYS(recvmsg), SYS(sendto),
+	SYS(recvfrom), SYS(sendmmsg), SYS(recvmmsg), SYS(setsockopt),
+	SYS(getsockopt),
 	/* processes, memory, time, signals */
 	SYS(exit), SYS(exit_group), SYS(getpid), SYS(gettid), SYS(getppid),
 	SYS(getuid), SYS(geteuid), SYS(getgid), SYS(getegid), SYS(getpgrp),
