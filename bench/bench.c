@@ -12,7 +12,16 @@
  *   getppid     1,000,000 syscall(SYS_getppid), timed with CLOCK_MONOTONIC
  *   write       100,000 one-byte write()s to fd 1 (the console)
  *   devnull     100,000 one-byte write()s to /dev/null, where it exists
- *   info        what the guest says about itself (uname, clocksource)
+ *   info        what the guest says about itself (uname, clocksource,
+ *               the file system of /tmp)
+ *   thread      pthread_create + pthread_join of a thread that returns,
+ *               with default attributes and with a 64 KiB stack
+ *   futex       futex ping-pong between two threads (raw futex calls)
+ *   vdso        clock_gettime(CLOCK_MONOTONIC), the libc call (vDSO)
+ *   openread    open + read 4 KiB + close of a file in /tmp
+ *   readseq     sequential read() of a 1 MiB file in /tmp, 64 KiB a call
+ *   pipe        1-byte pipe ping-pong between two threads
+ *   epoll       epoll_wait over 1,000 idle eventfds and 1 ready one
  *   --pad=...   ignored: bench/run uses it to move the program within
  *               Tessera's image (see README.md, "alignment")
  *
@@ -24,14 +33,23 @@
  * isa-debug-exit port (0xf4), so the VM stops with our status.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/io.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <termios.h>
@@ -42,6 +60,19 @@
 #define GETPPID_CALLS	1000000L
 #define WRITE_CALLS	100000L
 #define CALIB_TURNS	10000000L
+#define THREAD_PAIRS	10000L
+#define SMALL_STACK	(64L << 10)
+#define FUTEX_ROUNDS	100000L
+#define VDSO_CALLS	1000000L
+#define CLOCK_SYSCALLS	100000L
+#define OPENREAD_ITERS	100000L
+#define SMALL_FILE_SIZE	4096
+#define READSEQ_PASSES	64L		/* over a 1 MiB file */
+#define READSEQ_SIZE	(1L << 20)
+#define READSEQ_CHUNK	(64L << 10)
+#define PIPE_ROUNDS	100000L
+#define EPOLL_IDLE	1000
+#define EPOLL_CALLS	10000L
 #define DEBUG_EXIT_PORT	0xf4
 
 static int linux_init;
@@ -78,6 +109,32 @@ static void report(const char *name, long n, uint64_t ns, uint64_t ticks)
 	say("BENCH %s_calls %ld", name, n);
 	say("BENCH %s_ns_per_call %.1f", name, (double)ns / n);
 	say("BENCH %s_tsc_per_call %.1f", name, (double)ticks / n);
+}
+
+/* A timed region: both clocks at its start. */
+struct span {
+	uint64_t c0, t0;
+};
+
+static struct span span_start(void)
+{
+	struct span s;
+
+	s.c0 = mono_ns();
+	s.t0 = __rdtsc();
+	return s;
+}
+
+static void span_report(const char *name, long n, struct span s)
+{
+	uint64_t t1 = __rdtsc(), c1 = mono_ns();
+
+	report(name, n, c1 - s.c0, t1 - s.t0);
+}
+
+static void failed(const char *name, const char *what)
+{
+	say("BENCH %s_failed %s errno=%d", name, what, errno);
 }
 
 static void bench_getppid(void)
@@ -131,6 +188,346 @@ static void bench_devnull(void)
 	close(fd);
 }
 
+/* --- threads --------------------------------------------------------------- */
+
+static void *thread_nothing(void *arg)
+{
+	return arg;
+}
+
+/*
+ * pthread_create + pthread_join of a thread that returns at once.  One pair
+ * before the timing, so that glibc has mapped (and cached) a stack: every
+ * timed pair reuses it, as a program creating threads in a loop does.
+ * name "thread": default attributes (an 8 MiB stack, which glibc trims
+ * with madvise(MADV_DONTNEED) as each thread exits); "thread_small": a
+ * 64 KiB stack, so that the trim covers a few pages only.
+ */
+static void time_threads(const char *name, const pthread_attr_t *attr)
+{
+	pthread_t t;
+	struct span s;
+	long bad = 0;
+
+	if (pthread_create(&t, attr, thread_nothing, NULL) != 0) {
+		failed(name, "pthread_create");
+		return;
+	}
+	pthread_join(t, NULL);
+	s = span_start();
+	for (long i = 0; i < THREAD_PAIRS; i++) {
+		if (pthread_create(&t, attr, thread_nothing, NULL) != 0) {
+			bad++;
+			continue;
+		}
+		bad += pthread_join(t, NULL) != 0;
+	}
+	span_report(name, THREAD_PAIRS, s);
+	if (bad)
+		say("BENCH %s_failed %ld", name, bad);
+}
+
+static void bench_thread(void)
+{
+	pthread_attr_t small;
+
+	time_threads("thread", NULL);
+	pthread_attr_init(&small);
+	pthread_attr_setstacksize(&small, SMALL_STACK);
+	time_threads("thread_small", &small);
+	pthread_attr_destroy(&small);
+}
+
+/*
+ * Futex ping-pong on one word: A sets it to 1 and wakes B, then waits
+ * while it is 1; B waits while it is 0, sets it to 0 and wakes A.  Each
+ * round trip is two FUTEX_WAKE and two FUTEX_WAIT calls (the wakes are
+ * made whether or not the other side sleeps) and two thread switches.
+ */
+static atomic_int futex_word;
+
+static long futex(atomic_int *w, int op, int val)
+{
+	return syscall(SYS_futex, w, op | FUTEX_PRIVATE_FLAG, val, NULL, NULL,
+		       0);
+}
+
+static void *futex_b(void *arg)
+{
+	for (long i = 0; i < FUTEX_ROUNDS; i++) {
+		while (atomic_load(&futex_word) == 0)
+			futex(&futex_word, FUTEX_WAIT, 0);
+		atomic_store(&futex_word, 0);
+		futex(&futex_word, FUTEX_WAKE, 1);
+	}
+	return arg;
+}
+
+static void bench_futex(void)
+{
+	pthread_t t;
+	struct span s;
+
+	atomic_store(&futex_word, 0);
+	if (pthread_create(&t, NULL, futex_b, NULL) != 0) {
+		failed("futex", "pthread_create");
+		return;
+	}
+	s = span_start();
+	for (long i = 0; i < FUTEX_ROUNDS; i++) {
+		atomic_store(&futex_word, 1);
+		futex(&futex_word, FUTEX_WAKE, 1);
+		while (atomic_load(&futex_word) == 1)
+			futex(&futex_word, FUTEX_WAIT, 1);
+	}
+	span_report("futex", FUTEX_ROUNDS, s);
+	pthread_join(t, NULL);
+}
+
+/* Pipe ping-pong: A writes a byte to B and reads B's answer. */
+static int ping[2], pong[2];
+
+static void *pipe_b(void *arg)
+{
+	char c;
+
+	for (long i = 0; i < PIPE_ROUNDS; i++) {
+		if (read(ping[0], &c, 1) != 1 || write(pong[1], &c, 1) != 1)
+			break;
+	}
+	return arg;
+}
+
+static void bench_pipe(void)
+{
+	pthread_t t;
+	struct span s;
+	long bad = 0;
+	char c = 'x';
+
+	if (pipe(ping) != 0 || pipe(pong) != 0) {
+		failed("pipe", "pipe");
+		return;
+	}
+	if (pthread_create(&t, NULL, pipe_b, NULL) != 0) {
+		failed("pipe", "pthread_create");
+		return;
+	}
+	s = span_start();
+	for (long i = 0; i < PIPE_ROUNDS; i++) {
+		if (write(ping[1], &c, 1) != 1 || read(pong[0], &c, 1) != 1) {
+			bad++;
+			break;
+		}
+	}
+	span_report("pipe", PIPE_ROUNDS, s);
+	if (bad)
+		failed("pipe", "read/write");
+	pthread_join(t, NULL);
+	close(ping[0]);
+	close(ping[1]);
+	close(pong[0]);
+	close(pong[1]);
+}
+
+/* --- time ------------------------------------------------------------------ */
+
+/*
+ * clock_gettime(CLOCK_MONOTONIC) as programs call it: glibc's wrapper,
+ * which goes to the vDSO when the kernel passed one (AT_SYSINFO_EHDR).
+ * For comparison, the same as a raw system call.
+ */
+static void bench_vdso(void)
+{
+	struct timespec ts;
+	struct span s;
+	uint64_t sum = 0;
+
+	s = span_start();
+	for (long i = 0; i < VDSO_CALLS; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		sum += ts.tv_nsec;
+	}
+	span_report("vdso", VDSO_CALLS, s);
+	s = span_start();
+	for (long i = 0; i < CLOCK_SYSCALLS; i++) {
+		syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+		sum += ts.tv_nsec;
+	}
+	span_report("clock_syscall", CLOCK_SYSCALLS, s);
+	if (sum == 1)			/* keeps the loops honest */
+		say("BENCH vdso_sum %llu", (unsigned long long)sum);
+}
+
+/* --- files ----------------------------------------------------------------- */
+
+static char filebuf[READSEQ_CHUNK];
+
+/* Writes a file of size bytes (a pattern), 0 or -1. */
+static int make_file(const char *path, long size)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0)
+		return -1;
+	for (long i = 0; i < (long)sizeof(filebuf); i++)
+		filebuf[i] = (char)i;
+	for (long done = 0; done < size;) {
+		long n = size - done < READSEQ_CHUNK ? size - done
+						     : READSEQ_CHUNK;
+		ssize_t w = write(fd, filebuf, n);
+
+		if (w <= 0) {
+			close(fd);
+			return -1;
+		}
+		done += w;
+	}
+	return close(fd);
+}
+
+static void tmp_dir(void)
+{
+	mkdir("/tmp", 01777);		/* Linux's initramfs has none */
+}
+
+/* open + read 4 KiB + close, the file written first by us. */
+static void bench_openread(void)
+{
+	static const char path[] = "/tmp/bench-4k";
+	struct span s;
+	long bad = 0;
+
+	tmp_dir();
+	if (make_file(path, SMALL_FILE_SIZE) != 0) {
+		failed("openread", "create");
+		return;
+	}
+	s = span_start();
+	for (long i = 0; i < OPENREAD_ITERS; i++) {
+		int fd = open(path, O_RDONLY);
+
+		if (fd < 0) {
+			bad++;
+			continue;
+		}
+		bad += read(fd, filebuf, SMALL_FILE_SIZE) != SMALL_FILE_SIZE;
+		close(fd);
+	}
+	span_report("openread", OPENREAD_ITERS, s);
+	if (bad)
+		say("BENCH openread_failed %ld", bad);
+	unlink(path);
+}
+
+/*
+ * Sequential read of a 1 MiB file, 64 KiB per read() into one buffer
+ * (touched before, so no page faults are timed), READSEQ_PASSES times
+ * from offset 0 to EOF.  One "call" is one MiB.
+ */
+static void bench_readseq(void)
+{
+	static const char path[] = "/tmp/bench-1m";
+	struct span s;
+	uint64_t ns, ticks, c1;
+	long bad = 0;
+	int fd;
+
+	tmp_dir();
+	if (make_file(path, READSEQ_SIZE) != 0) {
+		failed("readseq", "create");
+		return;
+	}
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		failed("readseq", "open");
+		return;
+	}
+	memset(filebuf, 0, sizeof(filebuf));
+	s = span_start();
+	for (long p = 0; p < READSEQ_PASSES; p++) {
+		long got = 0;
+		ssize_t n;
+
+		lseek(fd, 0, SEEK_SET);
+		while ((n = read(fd, filebuf, READSEQ_CHUNK)) > 0)
+			got += n;
+		bad += got != READSEQ_SIZE;
+	}
+	ticks = __rdtsc() - s.t0;
+	c1 = mono_ns();
+	ns = c1 - s.c0;
+	report("readseq", READSEQ_PASSES, ns, ticks);
+	say("BENCH readseq_mb_per_s %.1f",
+	    (double)READSEQ_PASSES * READSEQ_SIZE / 1e6 / (ns / 1e9));
+	if (bad)
+		say("BENCH readseq_failed %ld", bad);
+	close(fd);
+	unlink(path);
+}
+
+/* --- epoll ----------------------------------------------------------------- */
+
+/*
+ * epoll_wait(timeout 0) on an epoll set of EPOLL_IDLE eventfds that never
+ * become ready and one that always is (level-triggered, counter 1, never
+ * read): the cost of a wait should follow the ready ones, not the set.
+ */
+static void bench_epoll(void)
+{
+	struct rlimit rl = { EPOLL_IDLE + 64, EPOLL_IDLE + 64 };
+	struct epoll_event ev, out[8];
+	struct span s;
+	static int fds[EPOLL_IDLE + 1];
+	int ep, nfds = 0;
+	long bad = 0;
+	uint64_t one = 1;
+
+	setrlimit(RLIMIT_NOFILE, &rl);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0) {
+		say("BENCH epoll_missing %d", errno);
+		return;
+	}
+	for (int i = 0; i <= EPOLL_IDLE; i++) {
+		int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+
+		if (fd < 0) {
+			failed("epoll", "eventfd");
+			goto out;
+		}
+		fds[nfds++] = fd;
+	}
+	s = span_start();
+	for (int i = 0; i <= EPOLL_IDLE; i++) {
+		ev.events = EPOLLIN;
+		ev.data.u32 = i;
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev) != 0) {
+			failed("epoll", "epoll_ctl");
+			goto out;
+		}
+	}
+	span_report("epoll_ctl", EPOLL_IDLE + 1, s);
+	/* The last one, added last, is the active one. */
+	if (write(fds[EPOLL_IDLE], &one, sizeof(one)) != sizeof(one)) {
+		failed("epoll", "write");
+		goto out;
+	}
+	s = span_start();
+	for (long i = 0; i < EPOLL_CALLS; i++) {
+		int n = epoll_wait(ep, out, 8, 0);
+
+		bad += n != 1 || out[0].data.u32 != EPOLL_IDLE;
+	}
+	span_report("epoll", EPOLL_CALLS, s);
+	if (bad)
+		say("BENCH epoll_failed %ld", bad);
+out:
+	while (nfds > 0)
+		close(fds[--nfds]);
+	close(ep);
+}
+
 static void calib(void)
 {
 	volatile long sink = 0;
@@ -170,6 +567,13 @@ static void info(void)
 		say("BENCH info_clocksource %s", cs);
 	}
 	say("BENCH info_pid %d", (int)getpid());
+	tmp_dir();
+	{
+		struct statfs sf;
+
+		if (statfs("/tmp", &sf) == 0)
+			say("BENCH info_tmp_fstype 0x%lx", (long)sf.f_type);
+	}
 }
 
 /* PID 1 of Linux may not return: drain the console, then stop QEMU. */
@@ -211,6 +615,20 @@ int main(int argc, char **argv)
 			bench_devnull();
 		} else if (!strcmp(m, "info")) {
 			info();
+		} else if (!strcmp(m, "thread")) {
+			bench_thread();
+		} else if (!strcmp(m, "futex")) {
+			bench_futex();
+		} else if (!strcmp(m, "vdso")) {
+			bench_vdso();
+		} else if (!strcmp(m, "openread")) {
+			bench_openread();
+		} else if (!strcmp(m, "readseq")) {
+			bench_readseq();
+		} else if (!strcmp(m, "pipe")) {
+			bench_pipe();
+		} else if (!strcmp(m, "epoll")) {
+			bench_epoll();
 		} else {
 			say("BENCH unknown_mode %s", m);
 			status = 2;

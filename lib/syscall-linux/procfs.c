@@ -126,6 +126,13 @@ static int gen_meminfo(void *arg, struct vfs_sbuf *b)
 	return b->err;
 }
 
+static int gen_kernel_cmdline(void *arg, struct vfs_sbuf *b)
+{
+	(void)arg;
+	vfs_sbuf_puts(b, plat_cmdline());
+	return vfs_sbuf_puts(b, "\n");
+}
+
 static int gen_uptime(void *arg, struct vfs_sbuf *b)
 {
 	uint64_t ns = plat_monotonic_ns(), idle = ns - MIN(ns, sched_total_runtime());
@@ -228,6 +235,7 @@ struct vfs_sb *procfs_create(void)
 	vfs_synth_file(sb, "meminfo", 0444, gen_meminfo, NULL);
 	vfs_synth_file(sb, "stat", 0444, gen_cpu_stat, NULL);
 	vfs_synth_file(sb, "uptime", 0444, gen_uptime, NULL);
+	vfs_synth_file(sb, "cmdline", 0444, gen_kernel_cmdline, NULL);
 	vfs_synth_file(sb, "loadavg", 0444, gen_text, "0.00 0.00 0.00 1/1 1\n");
 	vfs_synth_dir(sb, "sys", 0555);
 	vfs_synth_dir(sb, "sys/kernel", 0555);
