@@ -158,6 +158,16 @@ static long send_blocking(struct sock *s, struct sock_msg *m)
 {
 	long r = sock_block(s, m->flags, s->sndtimeo, VFS_POLLOUT, do_send, m);
 
+	/* A blocking stream send returns when all is sent (or it fails). */
+	while (r > 0 && s->type == SOCK_STREAM && m->uio->resid &&
+	       would_block(s, m->flags)) {
+		long more = sock_block(s, m->flags, s->sndtimeo, VFS_POLLOUT, do_send, m);
+
+		if (more <= 0)
+			break;
+		r += more;
+	}
+
 	if (r == -EPIPE && !(m->flags & MSG_NOSIGNAL)) {
 		struct l_siginfo info = { .si_signo = SIGPIPE, .si_code = SI_USER };
 
@@ -212,8 +222,12 @@ long sys_socket(int domain, int type, int protocol)
 	case AF_UNIX:
 		r = unix_create(type & SOCK_TYPE_MASK, protocol, &s);
 		break;
+	case AF_INET:
+	case AF_INET6:
+		r = inet_create(domain, type & SOCK_TYPE_MASK, protocol, &s);
+		break;
 	default:
-		return -EAFNOSUPPORT;	/* AF_INET arrives with lib/net */
+		return -EAFNOSUPPORT;
 	}
 	return r ? r : sock_install(s, type);
 }
@@ -351,6 +365,19 @@ static long do_connect(struct sock *s, void *arg)
 	return s->ops->connect(s, c->addr, c->len);
 }
 
+/* A blocking connect the protocol started: wait for the outcome. */
+static long connect_wait(struct sock *s)
+{
+	long r;
+
+	while (!(s->ops->poll(s) & (VFS_POLLOUT | VFS_POLLERR | VFS_POLLHUP)))
+		if ((r = fs_wait(s->file, VFS_POLLOUT)) < 0)
+			return -EINTR;		/* it goes on in the background */
+	r = -s->error;
+	s->error = 0;
+	return r;
+}
+
 long sys_connect(int fd, uint64_t uaddr, uint32_t len)
 {
 	struct connect_arg c = { .len = len };
@@ -360,6 +387,11 @@ long sys_connect(int fd, uint64_t uaddr, uint32_t len)
 	if (!s)
 		return r;
 	if ((r = addr_in(uaddr, len, c.addr)))
+		return r;
+	r = s->ops->connect(s, c.addr, c.len);
+	if (r == -EINPROGRESS && would_block(s, 0))
+		return connect_wait(s);
+	if (r != -EAGAIN)
 		return r;
 	return sock_block(s, 0, s->sndtimeo, VFS_POLLOUT, do_connect, &c);
 }
@@ -780,8 +812,12 @@ long sys_setsockopt(int fd, int level, int name, uint64_t uval, uint32_t len)
 		len = sizeof(v);
 	if (copy_from_user(v, (const void *)uval, len))
 		return -EFAULT;
-	if (level == SOL_SOCKET)
-		return setopt_socket(s, name, v, len);
+	if (level == SOL_SOCKET) {
+		r = setopt_socket(s, name, v, len);
+		if (r == 0 && s->ops->options_changed)
+			s->ops->options_changed(s);
+		return r;
+	}
 	return s->ops->setopt ? s->ops->setopt(s, level, name, v, len) : -ENOPROTOOPT;
 }
 

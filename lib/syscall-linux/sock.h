@@ -78,6 +78,8 @@ struct sock_ops {
 	/* Protocol options (level other than SOL_SOCKET); NULL: ENOPROTOOPT. */
 	long (*setopt)(struct sock *s, int level, int name, const void *v, uint32_t len);
 	long (*getopt)(struct sock *s, int level, int name, void *v, uint32_t *len);
+	/* A SOL_SOCKET option changed (may be NULL). */
+	void (*options_changed)(struct sock *s);
 	void (*release)(struct sock *s);
 };
 
@@ -107,5 +109,7 @@ struct sock *sock_of(struct vfs_file *f);
 /* Families */
 long unix_create(int type, int protocol, struct sock **out);
 long unix_pair(int type, int protocol, struct sock **a, struct sock **b);
+/* AF_INET/AF_INET6 (inet.c over lwIP, or inet_none.c without a stack) */
+long inet_create(int family, int type, int protocol, struct sock **out);
 
 #endif

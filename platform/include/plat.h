@@ -65,6 +65,21 @@ void plat_timer_set(uint64_t deadline);
  */
 int plat_clock_tsc(uint64_t *tsc_boot, uint64_t *tsc_khz);
 
+/*
+ * Device interrupts: fn(arg) runs (interrupts off) each time the line
+ * `gsi` fires; the platform acknowledges the interrupt controller.
+ * 0, or -EBUSY/-ENOSPC when the line or the vectors are taken.
+ */
+int plat_irq_attach(int gsi, void (*fn)(void *arg), void *arg);
+
+/* Where the machine may hold virtio-mmio devices that the boot command
+ * line does not list (QEMU microvm's fixed slots): the count filled. */
+struct plat_mmio_slot {
+	uint64_t base, size;
+	int gsi;
+};
+size_t plat_mmio_slots(struct plat_mmio_slot *out, size_t max);
+
 /* 64 bits of hardware randomness if the machine has any, else 0. */
 int plat_random(uint64_t *out);
 

@@ -38,6 +38,11 @@ static void lapic_write(unsigned reg, uint32_t v)
 	lapic[reg / 4] = v;
 }
 
+void lapic_eoi(void)
+{
+	lapic_write(LAPIC_EOI, 0);
+}
+
 static void timer_interrupt(struct trapframe *tf)
 {
 	(void)tf;

@@ -66,8 +66,13 @@ def net_args(net, machine, ports):
     if net != "user":
         raise QemuError(f"unknown --net {net!r} (user, tap or none)")
     fwd = "".join(f",hostfwd=tcp:127.0.0.1:{h}-:{g}" for h, g in ports)
-    return ["-netdev", "user,id=n0" + fwd,
+    args = ["-netdev", "user,id=n0" + fwd,
             "-device", f"{NET_DEVICE[machine]},netdev=n0"]
+    if machine == "microvm":
+        # Tessera speaks virtio 1.x (virtio-mmio version 2, as Firecracker
+        # offers); QEMU's microvm would offer the legacy version 1.
+        args = ["-global", "virtio-mmio.force-legacy=false"] + args
+    return args
 
 
 def find_qemu(name):

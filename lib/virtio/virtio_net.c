@@ -1,0 +1,185 @@
+/*
+ * virtio-net: frames go through two split virtqueues, each slot a
+ * 2 KiB DMA buffer that starts with the 12-byte virtio_net_hdr.  Sending
+ * copies the frame into a free slot (lib/net's contract); receiving hands
+ * lib/net the frame and gives the buffer straight back to the device.
+ * No offloads yet: checksums are lwIP's.
+ */
+#include <string.h>
+
+#include "core.h"
+#include "mm.h"
+#include "virtio_impl.h"
+#include "virtio_net.h"
+
+#define VIRTIO_NET_F_MTU	VIRTIO_F_BIT(3)
+#define VIRTIO_NET_F_MAC	VIRTIO_F_BIT(5)
+#define VIRTIO_NET_F_STATUS	VIRTIO_F_BIT(16)
+#define CFG_MAC			0
+#define CFG_STATUS		6
+#define CFG_MTU			10
+#define STATUS_LINK_UP		1
+
+#define NET_HDR_LEN	12
+#define SLOT_SIZE	2048
+#define MAX_SLOTS	128
+#define RXQ		0
+#define TXQ		1
+
+struct ring_bufs {
+	char *va;
+	uint64_t pa;
+	unsigned n;
+};
+
+struct virtio_net {
+	struct virtio_dev *dev;
+	struct virtqueue *rx, *tx;
+	struct ring_bufs rxb, txb;
+	int tx_free[MAX_SLOTS];		/* a stack of free transmit slots */
+	unsigned tx_nfree;
+	struct net_dev nd;
+};
+
+static char *slot_va(struct ring_bufs *b, unsigned i)
+{
+	return b->va + (size_t)i * SLOT_SIZE;
+}
+
+static int bufs_alloc(struct ring_bufs *b, unsigned n)
+{
+	b->n = n;
+	b->va = virtio_dma_alloc((size_t)n * SLOT_SIZE, &b->pa);
+	return b->va ? 0 : -ENOMEM;
+}
+
+/* Gives receive slot i to the device.  Tokens are slot + 1 (never NULL). */
+static int rx_post(struct virtio_net *vn, unsigned i)
+{
+	struct virtq_sg sg = { vn->rxb.pa + (uint64_t)i * SLOT_SIZE, SLOT_SIZE, true };
+
+	return virtq_add(vn->rx, &sg, 1, (void *)(uintptr_t)(i + 1));
+}
+
+static int queues_setup(struct virtio_dev *dev, void *arg)
+{
+	struct virtio_net *vn = arg;
+	int r;
+
+	if ((r = virtq_create(dev, RXQ, MAX_SLOTS, &vn->rx)) ||
+	    (r = virtq_create(dev, TXQ, MAX_SLOTS, &vn->tx)))
+		return r;
+	if ((r = bufs_alloc(&vn->rxb, virtq_size(vn->rx))) ||
+	    (r = bufs_alloc(&vn->txb, virtq_size(vn->tx))))
+		return r;
+	for (unsigned i = 0; i < vn->rxb.n; i++)
+		if ((r = rx_post(vn, i)))
+			return r;
+	for (unsigned i = 0; i < vn->txb.n && i < MAX_SLOTS; i++)
+		vn->tx_free[vn->tx_nfree++] = (int)i;
+	return 0;
+}
+
+static void tx_reclaim(struct virtio_net *vn)
+{
+	uint32_t len;
+	void *token;
+
+	while ((token = virtq_get(vn->tx, &len)) != NULL)
+		vn->tx_free[vn->tx_nfree++] = (int)((uintptr_t)token - 1);
+}
+
+static int vnet_xmit(void *drv, const struct net_frame_seg *segs, int nsegs)
+{
+	struct virtio_net *vn = drv;
+	struct virtq_sg sg;
+	size_t len = NET_HDR_LEN;
+	char *buf;
+	int slot, r;
+
+	if (vn->tx_nfree == 0)
+		tx_reclaim(vn);
+	if (vn->tx_nfree == 0)
+		return -ENOBUFS;
+	slot = vn->tx_free[--vn->tx_nfree];
+	buf = slot_va(&vn->txb, (unsigned)slot);
+	memset(buf, 0, NET_HDR_LEN);
+	for (int i = 0; i < nsegs; i++) {
+		if (len + segs[i].len > SLOT_SIZE) {
+			vn->tx_free[vn->tx_nfree++] = slot;
+			return -EMSGSIZE;
+		}
+		memcpy(buf + len, segs[i].data, segs[i].len);
+		len += segs[i].len;
+	}
+	sg = (struct virtq_sg){ vn->txb.pa + (uint64_t)slot * SLOT_SIZE, (uint32_t)len, false };
+	if ((r = virtq_add(vn->tx, &sg, 1, (void *)(uintptr_t)(slot + 1)))) {
+		vn->tx_free[vn->tx_nfree++] = slot;
+		return r == -ENOSPC ? -ENOBUFS : r;
+	}
+	virtq_kick(vn->tx);
+	return 0;
+}
+
+static const struct net_dev_ops vnet_ops = { .xmit = vnet_xmit };
+
+static void rx_drain(struct virtio_net *vn)
+{
+	bool posted = false;
+	uint32_t len;
+	void *token;
+
+	while ((token = virtq_get(vn->rx, &len)) != NULL) {
+		unsigned slot = (unsigned)((uintptr_t)token - 1);
+
+		if (len > NET_HDR_LEN && len <= SLOT_SIZE)
+			net_dev_rx(&vn->nd, slot_va(&vn->rxb, slot) + NET_HDR_LEN,
+				   len - NET_HDR_LEN);
+		posted |= rx_post(vn, slot) == 0;
+	}
+	if (posted)
+		virtq_kick(vn->rx);
+}
+
+void virtio_net_interrupt(struct virtio_net *vn)
+{
+	virtio_ack_interrupt(vn->dev);
+	rx_drain(vn);
+	tx_reclaim(vn);
+}
+
+struct net_dev *virtio_net_netdev(struct virtio_net *vn)
+{
+	return &vn->nd;
+}
+
+int virtio_net_attach(struct virtio_dev *dev, struct virtio_net **out)
+{
+	struct virtio_net *vn = mm_zalloc(sizeof(*vn));
+	int r;
+
+	if (!vn)
+		return -ENOMEM;
+	vn->dev = dev;
+	r = virtio_dev_init(dev, VIRTIO_F_RING_DEFAULT | VIRTIO_NET_F_MAC |
+			    VIRTIO_NET_F_STATUS | VIRTIO_NET_F_MTU, queues_setup, vn);
+	if (r)
+		return r;		/* the device is FAILED; its memory stays */
+	if (virtio_has_feature(dev, VIRTIO_NET_F_MAC))
+		virtio_config_read_bytes(dev, CFG_MAC, vn->nd.mac, 6);
+	vn->nd = (struct net_dev){ .name = "en", .mtu = 1500, .ops = &vnet_ops, .drv = vn };
+	if (virtio_has_feature(dev, VIRTIO_NET_F_MAC))
+		virtio_config_read_bytes(dev, CFG_MAC, vn->nd.mac, 6);
+	if (virtio_has_feature(dev, VIRTIO_NET_F_MTU))
+		vn->nd.mtu = MIN(virtio_config_read16(dev, CFG_MTU), (uint16_t)1500);
+	if ((r = net_dev_register(&vn->nd)))
+		return r;
+	*out = vn;
+	return 0;
+}
+
+bool virtio_net_link_up(struct virtio_net *vn)
+{
+	return !virtio_has_feature(vn->dev, VIRTIO_NET_F_STATUS) ||
+	       (virtio_config_read16(vn->dev, CFG_STATUS) & STATUS_LINK_UP);
+}
