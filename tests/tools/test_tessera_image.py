@@ -202,7 +202,8 @@ class ImageTest(unittest.TestCase):
 class QemuArgsTest(unittest.TestCase):
     def test_net_devices(self):
         self.assertEqual(qemu.net_args("user", "microvm", [(8080, 80)]),
-                         ["-netdev",
+                         ["-global", "virtio-mmio.force-legacy=false",
+                          "-netdev",
                           "user,id=n0,hostfwd=tcp:127.0.0.1:8080-:80",
                           "-device", "virtio-net-device,netdev=n0"])
         self.assertEqual(qemu.net_args("user", "q35", [(1, 2), (3, 4)])[1:],
