@@ -144,7 +144,11 @@ static void rx_drain(struct virtio_net *vn)
 void virtio_net_interrupt(struct virtio_net *vn)
 {
 	virtio_ack_interrupt(vn->dev);
-	rx_drain(vn);
+	/* Re-arm after each pass: with the event index the device only
+	 * interrupts again once told where we are. */
+	do {
+		rx_drain(vn);
+	} while (!virtq_enable_intr(vn->rx));
 	tx_reclaim(vn);
 }
 

@@ -83,20 +83,24 @@ int plat_irq_attach(int gsi, void (*fn)(void *arg), void *arg)
 
 /*
  * QEMU's microvm puts its virtio-mmio transports at 0xfeb00000, 512
- * bytes apart, on lines 5 and up; an empty slot reads device id 0.
+ * bytes apart; an empty slot reads device id 0.  With its second I/O
+ * APIC the transports' lines start at 24 (one each), without it at 5.
  */
 #define MICROVM_MMIO_BASE	0xfeb00000ull
 #define MICROVM_MMIO_SIZE	0x200
 #define MICROVM_MMIO_SLOTS	24
-#define MICROVM_MMIO_GSI	5
+#define MICROVM_GSI_ONE_IOAPIC	5
+#define MICROVM_GSI_TWO_IOAPICS	24
 
 size_t plat_mmio_slots(struct plat_mmio_slot *out, size_t max)
 {
+	int gsi = ioapic_lines(IOAPIC2_BASE) ? MICROVM_GSI_TWO_IOAPICS :
+					       MICROVM_GSI_ONE_IOAPIC;
 	size_t n = 0;
 
 	for (int i = 0; i < MICROVM_MMIO_SLOTS && n < max; i++)
 		out[n++] = (struct plat_mmio_slot){
 			MICROVM_MMIO_BASE + (uint64_t)i * MICROVM_MMIO_SIZE,
-			MICROVM_MMIO_SIZE, MICROVM_MMIO_GSI + i };
+			MICROVM_MMIO_SIZE, gsi + i };
 	return n;
 }
