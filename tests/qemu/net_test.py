@@ -2,11 +2,14 @@
 """Boots a server in a Tessera VM with a port forwarded from the host, and
 checks it from the host.
 
-    net_test.py --guest-port P --check http|http-many|echo [--expect RE]...
-                -- VM-COMMAND...   ("{port}" in it becomes the host port)
+    net_test.py --guest-port P [--check http|http-many|shell] [--expect RE]...
+                [--ready SHELL] [--client SHELL] [--body-file F]
+                -- VM-COMMAND...   ("{port}" becomes the host port)
 
-http: one GET; http-many: 200 concurrent keep-alive connections, two
-requests each.  The VM is stopped at the end, whatever happens.
+http: one GET (with --body-file, the body must equal the file's bytes);
+http-many: 200 concurrent keep-alive connections, two requests each;
+shell: --ready is retried until it succeeds, then --client's output is
+checked.  The VM is stopped at the end, whatever happens.
 """
 import argparse
 import re
@@ -80,11 +83,39 @@ def http_many(port, conns=200, per=2):
     return f"{ok} of {conns * per} requests answered\n"
 
 
+def wait_for_command(cmd, vm):
+    deadline = time.monotonic() + BOOT_TIMEOUT
+    while time.monotonic() < deadline and vm.poll() is None:
+        r = subprocess.run(cmd, shell=True, capture_output=True, timeout=30)
+        if r.returncode == 0:
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def shell_check(o, port, vm):
+    ready = o.ready.replace("{port}", str(port))
+    client = o.client.replace("{port}", str(port))
+    if not wait_for_command(ready, vm):
+        return "(the server never became ready)\n"
+    r = subprocess.run(client, shell=True, capture_output=True, timeout=240)
+    return (r.stdout + r.stderr).decode(errors="replace").replace("\r", "\n")
+
+
+def body_matches(response, path):
+    body = response.encode(errors="surrogateescape").partition(b"\r\n\r\n")[2]
+    with open(path, "rb") as f:
+        return body == f.read()
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--guest-port", type=int, required=True)
     p.add_argument("--check", default="http")
     p.add_argument("--expect", action="append", default=[])
+    p.add_argument("--ready", default="true")
+    p.add_argument("--client", default="true")
+    p.add_argument("--body-file")
     p.add_argument("vm", nargs=argparse.REMAINDER)
     o = p.parse_args()
     vm_cmd = o.vm[1:] if o.vm and o.vm[0] == "--" else o.vm
@@ -97,11 +128,16 @@ def main():
     reader = threading.Thread(target=lambda: console.extend(vm.stdout), daemon=True)
     reader.start()
     try:
-        first = wait_until_serving(port, vm)
-        if first is None:
+        first = "" if o.check == "shell" else wait_until_serving(port, vm)
+        if o.check == "shell":
+            out = shell_check(o, port, vm)
+        elif first is None:
             out = f"(the server never answered; VM status {vm.poll()})\n"
         elif o.check == "http":
             out = first
+            if o.body_file and not body_matches(first, o.body_file):
+                out += "\n(body differs from " + o.body_file + ")\n"
+                o.expect.append("^body matches$")
         elif o.check == "http-many":
             out = http_many(port)
     except OSError as e:
