@@ -738,13 +738,18 @@ static long inet_getopt(struct sock *s, int level, int name, void *v, uint32_t *
 	return 0;
 }
 
+/* Cuts the pcb loose from the socket and closes it (a listening pcb has
+ * only the accept callback: lwIP refuses the others on it). */
 static void tcp_detach(struct tcp_pcb *pcb)
 {
 	tcp_arg(pcb, NULL);
-	tcp_recv(pcb, NULL);
-	tcp_sent(pcb, NULL);
-	tcp_err(pcb, NULL);
-	tcp_accept(pcb, NULL);
+	if (pcb->state == LISTEN) {
+		tcp_accept(pcb, NULL);
+	} else {
+		tcp_recv(pcb, NULL);
+		tcp_sent(pcb, NULL);
+		tcp_err(pcb, NULL);
+	}
 	if (tcp_close(pcb) != ERR_OK)
 		tcp_abort(pcb);
 }
