@@ -31,6 +31,7 @@
 #define EP_ALWAYS	(VFS_POLLERR | VFS_POLLHUP)
 #define EP_MAX_EVENTS	(1 << 20)
 #define NSEC		1000000000ull
+#define EP_HASH		256		/* buckets of items by fd */
 
 struct l_epoll_event {
 	uint32_t events;
@@ -39,6 +40,7 @@ struct l_epoll_event {
 
 struct epoll {
 	struct list items;		/* every watched file */
+	struct list by_fd[EP_HASH];	/* the same, hashed by fd */
 	struct list ready;		/* those that may be ready */
 	struct waitq waiters;		/* threads in epoll_wait */
 	struct vfs_poll_head head;	/* for polling the epoll itself */
@@ -46,7 +48,7 @@ struct epoll {
 
 struct epitem {
 	struct epoll *ep;
-	struct list link, ready_link;
+	struct list link, ready_link, hash_link;
 	bool on_ready, disabled;
 	int fd;
 	struct vfs_file *file;		/* referenced */
@@ -92,16 +94,22 @@ static void item_free(struct epitem *it)
 	vfs_poll_del(&it->w);
 	not_ready(it);
 	list_del(&it->link);
+	list_del(&it->hash_link);
 	vfs_file_put(it->file);
 	mm_free(it);
+}
+
+static struct list *bucket(struct epoll *ep, int fd)
+{
+	return &ep->by_fd[(unsigned)fd % EP_HASH];
 }
 
 static struct epitem *item_find(struct epoll *ep, int fd)
 {
 	struct list *l;
 
-	list_for_each(l, &ep->items) {
-		struct epitem *it = list_entry(l, struct epitem, link);
+	list_for_each(l, bucket(ep, fd)) {
+		struct epitem *it = list_entry(l, struct epitem, hash_link);
 
 		if (it->fd == fd)
 			return it;
@@ -159,6 +167,8 @@ long sys_epoll_create1(int flags)
 		return -ENOMEM;
 	list_init(&ep->items);
 	list_init(&ep->ready);
+	for (int b = 0; b < EP_HASH; b++)
+		list_init(&ep->by_fd[b]);
 	list_init(&ep->waiters.waiters);
 	vfs_poll_head_init(&ep->head);
 	return anon_fd_install(&epoll_ops, ep, 0, flags & EPOLL_CLOEXEC);
@@ -208,6 +218,7 @@ static long ctl_add(struct epoll *ep, int fd, struct vfs_file *f,
 	it->data = ev->data;
 	list_init(&it->ready_link);
 	list_add_tail(&ep->items, &it->link);
+	list_add_tail(bucket(ep, fd), &it->hash_link);
 	vfs_poll_waiter_init(&it->w, item_wakeup, it);
 	item_arm(it);
 	return 0;
