@@ -783,10 +783,22 @@ static void inet_release(struct sock *s)
 	mm_free(i);
 }
 
+static long inet_readable(struct sock *s)
+{
+	struct inet_sock *i = is(s);
+
+	if (tcp(s))
+		return i->rx ? i->rx->tot_len : 0;
+	if (list_empty(&i->dgrams))
+		return 0;
+	return list_entry(i->dgrams.next, struct dgram, link)->p->tot_len;
+}
+
 static const struct sock_ops inet_ops = {
 	.bind = inet_bind, .listen = inet_listen, .accept = inet_accept,
 	.connect = inet_connect, .name = inet_name, .sendmsg = inet_sendmsg,
 	.recvmsg = inet_recvmsg, .shutdown = inet_shutdown, .poll = inet_poll,
-	.setopt = inet_setopt, .getopt = inet_getopt, .release = inet_release,
+	.setopt = inet_setopt, .getopt = inet_getopt, .readable = inet_readable,
+	.release = inet_release,
 	.options_changed = apply_options,
 };

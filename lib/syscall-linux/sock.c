@@ -51,6 +51,27 @@ static unsigned sock_file_poll(struct vfs_file *f, struct vfs_poll_waiter *w)
 	return s->ops->poll(s);
 }
 
+#define FIONREAD	0x541b
+#define SIOCOUTQ	0x5411
+
+static int sock_file_ioctl(struct vfs_file *f, unsigned long cmd, unsigned long arg)
+{
+	struct sock *s = f->priv;
+	int n;
+
+	switch (cmd) {
+	case FIONREAD:
+		n = s->ops->readable ? (int)MIN(s->ops->readable(s), (long)INT32_MAX) : 0;
+		break;
+	case SIOCOUTQ:
+		n = 0;		/* sent data is handed on at once */
+		break;
+	default:
+		return -ENOTTY;
+	}
+	return copy_to_user((void *)arg, &n, sizeof(n));
+}
+
 static void sock_file_release(struct vfs_file *f)
 {
 	struct sock *s = f->priv;
@@ -61,7 +82,7 @@ static void sock_file_release(struct vfs_file *f)
 
 static const struct vfs_file_ops sock_fops = {
 	.read = sock_file_read, .write = sock_file_write,
-	.poll = sock_file_poll, .release = sock_file_release,
+	.poll = sock_file_poll, .ioctl = sock_file_ioctl, .release = sock_file_release,
 };
 
 struct sock *sock_of(struct vfs_file *f)

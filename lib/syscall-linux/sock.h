@@ -78,6 +78,8 @@ struct sock_ops {
 	/* Protocol options (level other than SOL_SOCKET); NULL: ENOPROTOOPT. */
 	long (*setopt)(struct sock *s, int level, int name, const void *v, uint32_t len);
 	long (*getopt)(struct sock *s, int level, int name, void *v, uint32_t *len);
+	/* Bytes a read would return now (FIONREAD/SIOCINQ). */
+	long (*readable)(struct sock *s);
 	/* A SOL_SOCKET option changed (may be NULL). */
 	void (*options_changed)(struct sock *s);
 	void (*release)(struct sock *s);

@@ -512,9 +512,20 @@ static void unix_release(struct sock *s)
 	mm_free(u);
 }
 
+static long unix_readable(struct sock *s)
+{
+	struct unix_sock *u = us(s);
+
+	if (list_empty(&u->rxq))
+		return 0;
+	if (s->type == SOCK_STREAM)
+		return (long)u->rx_bytes;
+	return (long)list_entry(u->rxq.next, struct unix_chunk, link)->len;
+}
+
 static const struct sock_ops unix_ops = {
 	.bind = unix_bind, .listen = unix_listen, .accept = unix_accept,
 	.connect = unix_connect, .name = unix_name, .sendmsg = unix_sendmsg,
 	.recvmsg = unix_recvmsg, .shutdown = unix_shutdown, .poll = unix_poll,
-	.release = unix_release,
+	.readable = unix_readable, .release = unix_release,
 };

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -29,6 +30,13 @@ static void test_pair(void)
 	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair");
 	CHECK(write(sv[0], "hello", 5) == 5 && read(sv[1], buf, 16) == 5 &&
 	      strcmp(buf, "hello") == 0, "echo %s", buf);
+	{
+		int avail = -1;
+
+		write(sv[0], "abc", 3);
+		CHECK(ioctl(sv[1], FIONREAD, &avail) == 0 && avail == 3, "FIONREAD %d", avail);
+		read(sv[1], buf, 3);
+	}
 	CHECK(send(sv[1], "x", 1, 0) == 1 && recv(sv[0], buf, 1, MSG_PEEK) == 1 &&
 	      recv(sv[0], buf, 16, 0) == 1, "peek then read");
 	shutdown(sv[0], SHUT_WR);
