@@ -27,6 +27,7 @@ static struct proc proc0;
 struct proc *current = &proc0;
 static struct manifest manifest;
 static uint64_t interp_base;		/* AT_BASE: 0 for a static program */
+struct elf_auxv proc_auxv[32];		/* as the program got it, for /proc */
 
 static void __noreturn fail(int status, const char *what, const char *detail)
 {
@@ -235,6 +236,20 @@ static uint64_t map_stack(void)
 	return top;
 }
 
+/* Keeps the auxv as laid out on the stack (buf holds [top - size, top)). */
+static void save_auxv(const uint8_t *buf, size_t size, uint64_t top, uint64_t sp)
+{
+	const uint64_t *w = (const uint64_t *)(buf + (sp - (top - size)));
+	size_t i = 1 + w[0] + 1;		/* argc, argv[], NULL */
+	size_t n = 0;
+
+	while (w[i])				/* envp[] */
+		i++;
+	for (i++; n < ARRAY_SIZE(proc_auxv) - 1 && w[i] != AT_NULL; i += 2)
+		proc_auxv[n++] = (struct elf_auxv){ w[i], w[i + 1] };
+	proc_auxv[n] = (struct elf_auxv){ AT_NULL, 0 };
+}
+
 /* Lays out argv, envp and auxv at the stack's top; returns the first %rsp. */
 static uint64_t fill_stack(uint64_t top, const struct elf_info *info)
 {
@@ -258,6 +273,8 @@ static uint64_t fill_stack(uint64_t top, const struct elf_info *info)
 		sp = elf_build_stack(buf, size, top, &args);
 		if (sp && mm_as_write(&current->as, top - size, buf, size))
 			sp = 0;
+		if (sp)
+			save_auxv(buf, size, top, sp);
 		mm_free(buf);
 	}
 	if (!sp)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "elf_load.h"
 #include "fs.h"
 #include "plat.h"
 #include "proc.h"
@@ -82,6 +83,19 @@ static int gen_strings(void *arg, struct vfs_sbuf *b)
 	for (; v && *v; v++)
 		vfs_sbuf_append(b, *v, strlen(*v) + 1);
 	return b->err;
+}
+
+extern struct elf_auxv proc_auxv[32];
+
+/* The auxiliary vector, binary, AT_NULL pair included (as Linux). */
+static int gen_auxv(void *arg, struct vfs_sbuf *b)
+{
+	size_t n = 0;
+
+	(void)arg;
+	while (n < 31 && proc_auxv[n].key != AT_NULL)
+		n++;
+	return vfs_sbuf_append(b, proc_auxv, (n + 1) * sizeof(proc_auxv[0]));
 }
 
 static int gen_stat(void *arg, struct vfs_sbuf *b)
@@ -228,6 +242,7 @@ struct vfs_sb *procfs_create(void)
 	vfs_synth_file(sb, "1/cmdline", 0444, gen_strings, &proc_argv);
 	vfs_synth_file(sb, "1/environ", 0400, gen_strings, &proc_envp);
 	vfs_synth_file(sb, "1/stat", 0444, gen_stat, NULL);
+	vfs_synth_file(sb, "1/auxv", 0400, gen_auxv, NULL);
 	vfs_synth_file(sb, "1/status", 0444, gen_status, NULL);
 	vfs_synth_file(sb, "1/mounts", 0444, gen_text, (void *)mounts_text);
 	vfs_synth_file(sb, "mounts", 0444, gen_text, (void *)mounts_text);

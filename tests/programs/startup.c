@@ -108,6 +108,18 @@ int main(int argc, char **argv, char **envp)
 	      "STARTUP_ENV");
 	CHECK(((unsigned long)__builtin_frame_address(0) & 7) == 0, "stack alignment");
 	check_auxv(argv[0]);
+	{
+		/* /proc/self/auxv holds the same vector as getauxval. */
+		unsigned long pair[2];
+		FILE *f = fopen("/proc/self/auxv", "rb");
+		int seen = 0;
+
+		while (f && fread(pair, sizeof(pair), 1, f) == 1 && pair[0] != AT_NULL)
+			seen += pair[0] == AT_PAGESZ && pair[1] == 4096;
+		CHECK(f && seen == 1, "/proc/self/auxv");
+		if (f)
+			fclose(f);
+	}
 	CHECK(uname(&u) == 0 && strcmp(u.sysname, "Linux") == 0 &&
 	      strcmp(u.machine, "x86_64") == 0, "uname");
 	CHECK(getpid() > 0 && getppid() >= 0, "pids");
