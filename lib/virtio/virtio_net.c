@@ -39,6 +39,8 @@ struct virtio_net {
 	int tx_free[MAX_SLOTS];		/* a stack of free transmit slots */
 	unsigned tx_nfree;
 	struct net_dev nd;
+	int (*irq_setup)(struct virtio_dev *dev, void *arg);
+	void *irq_arg;
 };
 
 static char *slot_va(struct ring_bufs *b, unsigned i)
@@ -77,7 +79,7 @@ static int queues_setup(struct virtio_dev *dev, void *arg)
 			return r;
 	for (unsigned i = 0; i < vn->txb.n && i < MAX_SLOTS; i++)
 		vn->tx_free[vn->tx_nfree++] = (int)i;
-	return 0;
+	return vn->irq_setup ? vn->irq_setup(dev, vn->irq_arg) : 0;
 }
 
 static void tx_reclaim(struct virtio_net *vn)
@@ -157,7 +159,9 @@ struct net_dev *virtio_net_netdev(struct virtio_net *vn)
 	return &vn->nd;
 }
 
-int virtio_net_attach(struct virtio_dev *dev, struct virtio_net **out)
+int virtio_net_attach(struct virtio_dev *dev,
+		      int (*irq_setup)(struct virtio_dev *dev, void *arg),
+		      void *arg, struct virtio_net **out)
 {
 	struct virtio_net *vn = mm_zalloc(sizeof(*vn));
 	int r;
@@ -165,12 +169,12 @@ int virtio_net_attach(struct virtio_dev *dev, struct virtio_net **out)
 	if (!vn)
 		return -ENOMEM;
 	vn->dev = dev;
+	vn->irq_setup = irq_setup;
+	vn->irq_arg = arg;
 	r = virtio_dev_init(dev, VIRTIO_F_RING_DEFAULT | VIRTIO_NET_F_MAC |
 			    VIRTIO_NET_F_STATUS | VIRTIO_NET_F_MTU, queues_setup, vn);
 	if (r)
 		return r;		/* the device is FAILED; its memory stays */
-	if (virtio_has_feature(dev, VIRTIO_NET_F_MAC))
-		virtio_config_read_bytes(dev, CFG_MAC, vn->nd.mac, 6);
 	vn->nd = (struct net_dev){ .name = "en", .mtu = 1500, .ops = &vnet_ops, .drv = vn };
 	if (virtio_has_feature(dev, VIRTIO_NET_F_MAC))
 		virtio_config_read_bytes(dev, CFG_MAC, vn->nd.mac, 6);

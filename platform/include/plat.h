@@ -72,6 +72,21 @@ int plat_clock_tsc(uint64_t *tsc_boot, uint64_t *tsc_khz);
  */
 int plat_irq_attach(int gsi, void (*fn)(void *arg), void *arg);
 
+/*
+ * A message-signalled interrupt for fn(arg): the address and data a
+ * device writes to raise it (MSI or MSI-X).  0, or -ENOSPC.
+ */
+int plat_msi_attach(void (*fn)(void *arg), void *arg, uint64_t *addr,
+		    uint32_t *data);
+
+/*
+ * PCI configuration space (bus 0 is enough for the machines Tessera
+ * boots on): bdf = bus << 8 | device << 3 | function; off 4-byte aligned
+ * for 32-bit accesses.  Absent functions read all ones.
+ */
+uint32_t plat_pci_read32(unsigned bdf, unsigned off);
+void plat_pci_write32(unsigned bdf, unsigned off, uint32_t v);
+
 /* Where the machine may hold virtio-mmio devices that the boot command
  * line does not list (QEMU microvm's fixed slots): the count filled. */
 struct plat_mmio_slot {

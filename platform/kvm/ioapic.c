@@ -59,6 +59,33 @@ static void device_interrupt(struct trapframe *tf)
 		l->fn(l->arg);
 }
 
+/* A vector of our own for fn; -ENOSPC when they are all taken. */
+static int vector_alloc(void (*fn)(void *arg), void *arg)
+{
+	int v;
+
+	if (next_vector > LAST_VECTOR)
+		return -ENOSPC;
+	v = next_vector++;
+	lines[v - IRQ_VECTOR_BASE] = (struct irq_line){ fn, arg };
+	arch_irq_register(v, device_interrupt);
+	return v;
+}
+
+#define MSI_ADDRESS	0xfee00000u	/* the local APIC of CPU 0 */
+
+int plat_msi_attach(void (*fn)(void *arg), void *arg, uint64_t *addr,
+		    uint32_t *data)
+{
+	int v = vector_alloc(fn, arg);
+
+	if (v < 0)
+		return v;
+	*addr = MSI_ADDRESS;
+	*data = (uint32_t)v;		/* fixed delivery, edge */
+	return 0;
+}
+
 int plat_irq_attach(int gsi, void (*fn)(void *arg), void *arg)
 {
 	unsigned first = ioapic_lines(IOAPIC_BASE), pin = (unsigned)gsi;
@@ -71,11 +98,8 @@ int plat_irq_attach(int gsi, void (*fn)(void *arg), void *arg)
 	}
 	if (gsi < 0 || pin >= ioapic_lines(base))
 		return -EINVAL;
-	if (next_vector > LAST_VECTOR)
-		return -ENOSPC;
-	v = next_vector++;
-	lines[v - IRQ_VECTOR_BASE] = (struct irq_line){ fn, arg };
-	arch_irq_register(v, device_interrupt);
+	if ((v = vector_alloc(fn, arg)) < 0)
+		return v;
 	ioapic_write(base, REDTBL(pin) + 1, 0);		/* destination: APIC 0 */
 	ioapic_write(base, REDTBL(pin), (uint32_t)v);	/* fixed, edge, high, unmasked */
 	return 0;
