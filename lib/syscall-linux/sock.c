@@ -724,7 +724,12 @@ struct l_mmsghdr {
 	uint32_t len, pad;
 };
 
-long sys_sendmmsg(int fd, uint64_t uvec, unsigned vlen, int flags)
+/*
+ * sendmmsg/recvmmsg: one message after another until one fails; the count
+ * done, or the first one's error.  Each message's length goes back into
+ * its msg_len.  recvmmsg blocks (if at all) only for the first message.
+ */
+static long each_message(int fd, uint64_t uvec, unsigned vlen, int flags, bool send)
 {
 	long r;
 	struct sock *s = sock_fd(fd, &r);
@@ -738,7 +743,9 @@ long sys_sendmmsg(int fd, uint64_t uvec, unsigned vlen, int flags)
 
 		if (copy_from_user(&mh, (const void *)at, sizeof(mh)))
 			return i ? (long)i : -EFAULT;
-		if ((r = sendmsg_one(s, &mh.hdr, flags)) < 0)
+		r = send ? sendmsg_one(s, &mh.hdr, flags) :
+			   recvmsg_one(s, at, &mh.hdr, i ? flags | MSG_DONTWAIT : flags);
+		if (r < 0)
 			return i ? (long)i : r;
 		mh.len = (uint32_t)r;
 		if (copy_to_user((void *)(at + offsetof(struct l_mmsghdr, len)), &mh.len, 4))
@@ -747,28 +754,17 @@ long sys_sendmmsg(int fd, uint64_t uvec, unsigned vlen, int flags)
 	return i;
 }
 
+long sys_sendmmsg(int fd, uint64_t uvec, unsigned vlen, int flags)
+{
+	return each_message(fd, uvec, vlen, flags, true);
+}
+
+/* The timeout is looked at only between messages on Linux too; with the
+ * later ones never blocking here, it changes nothing. */
 long sys_recvmmsg(int fd, uint64_t uvec, unsigned vlen, int flags, uint64_t uts)
 {
-	long r;
-	struct sock *s = sock_fd(fd, &r);
-	unsigned i;
-
-	(void)uts;	/* the timeout is checked only between messages on Linux too */
-	if (!s)
-		return r;
-	for (i = 0; i < MIN(vlen, 1024u); i++) {
-		struct l_mmsghdr mh;
-		uint64_t at = uvec + i * sizeof(mh);
-
-		if (copy_from_user(&mh, (const void *)at, sizeof(mh)))
-			return i ? (long)i : -EFAULT;
-		if ((r = recvmsg_one(s, at, &mh.hdr, i ? flags | MSG_DONTWAIT : flags)) < 0)
-			return i ? (long)i : r;
-		mh.len = (uint32_t)r;
-		if (copy_to_user((void *)(at + offsetof(struct l_mmsghdr, len)), &mh.len, 4))
-			return i ? (long)i : -EFAULT;
-	}
-	return i;
+	(void)uts;
+	return each_message(fd, uvec, vlen, flags, false);
 }
 
 /* ---- options ---- */

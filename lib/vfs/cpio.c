@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "hex.h"
 #include "core.h"
 #include "cpio.h"
 
@@ -29,18 +30,6 @@ cpio_iter_init(struct cpio_iter *it, const void *archive, size_t len)
 	it->len = len;
 	it->off = 0;
 	it->done = 0;
-}
-
-static int
-hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Parses all 13 fields; -EINVAL on anything but hex digits. */

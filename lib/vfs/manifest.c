@@ -5,20 +5,9 @@
  */
 #include <string.h>
 
+#include "hex.h"
 #include "core.h"
 #include "manifest.h"
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Only printable ASCII travels raw; everything else must be escaped. */
 static int
