@@ -1,0 +1,76 @@
+/*
+ * lib/block: block devices and the buffer cache over them, for the
+ * filesystems in lib/vfs and anyone embedding a disk.
+ *
+ * Devices are found by name ("vda").  The synchronous calls below submit
+ * requests and wait for them with the embedder's blk_wait() hook; they
+ * return 0 or a negative Linux errno (-EIO, -EINVAL for a range past the
+ * end, -EROFS for a write to a read-only device).
+ *
+ * The buffer cache keeps blocks of one size of one device in memory,
+ * write-back, bounded: clean unreferenced blocks are evicted (least
+ * recently used first) to stay under the limit or when memory runs out.
+ * Like lib/vfs it takes no locks: the caller serialises.
+ */
+#ifndef BLOCK_H
+#define BLOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+struct blk_dev;
+
+struct blk_dev *blk_find(const char *name);
+/* calls fn for each registered device, in registration order */
+void blk_foreach(void (*fn)(struct blk_dev *dev, void *arg), void *arg);
+const char *blk_name(const struct blk_dev *dev);
+uint64_t blk_size(const struct blk_dev *dev);		/* bytes */
+bool blk_readonly(const struct blk_dev *dev);
+
+/* Whole-device I/O in bytes (off and len multiples of 512). */
+int blk_read(struct blk_dev *dev, uint64_t off, void *buf, size_t len);
+int blk_write(struct blk_dev *dev, uint64_t off, const void *buf, size_t len);
+int blk_flush(struct blk_dev *dev);
+
+/* ---- the buffer cache -------------------------------------------- */
+
+struct blk_cache;
+
+struct blk_buf {
+	uint64_t blkno;
+	void *data;		/* block_size bytes */
+	/* the rest is the cache's */
+	struct blk_cache *cache;
+	unsigned refs;
+	unsigned flags;
+	struct blk_buf *hnext;
+	struct blk_buf *lru_prev, *lru_next;
+};
+
+/* block_size: a power of two, 512..65536; max_bytes: the bound (0: a
+ * default share of memory). */
+struct blk_cache *blk_cache_create(struct blk_dev *dev, unsigned block_size,
+				   size_t max_bytes);
+/* Writes back everything, then frees the cache (no buffer may be held). */
+int blk_cache_destroy(struct blk_cache *c);
+
+/* The block, read from the device if not cached; referenced. */
+int blk_bread(struct blk_cache *c, uint64_t blkno, struct blk_buf **out);
+/* The block without reading it, for callers about to fill all of it. */
+int blk_bget(struct blk_cache *c, uint64_t blkno, struct blk_buf **out);
+/* Marks the block modified: it is written back by blk_sync or eviction
+ * pressure (never lost: a dirty block is written before it is dropped). */
+void blk_bdirty(struct blk_buf *b);
+void blk_brelse(struct blk_buf *b);
+/* Drops a cached block without writing it (freed metadata blocks). */
+void blk_bforget(struct blk_cache *c, uint64_t blkno);
+
+/*
+ * Writes every dirty block (many requests in flight), waits for them,
+ * then flushes the device's write cache: when it returns 0, everything
+ * dirtied before the call is on stable storage.
+ */
+int blk_sync(struct blk_cache *c);
+
+#endif
