@@ -20,10 +20,10 @@ enum blk_op {
  * One request: len bytes at sector (in 512-byte units whatever the
  * device's logical block size), to or from buf, kernel memory that is
  * physically contiguous within each page (the driver translates).  The
- * driver calls done(req) exactly once, from any context (an interrupt
- * handler, or inside submit for synchronous devices), with status 0 or a
- * negative errno (-EIO for a device error, a bad status or a short
- * transfer: never a silent success).
+ * driver calls done(req) exactly once, with status 0 or a negative errno
+ * (-EIO for a device error, a bad status or a short transfer: never a
+ * silent success).  done() runs in thread context, never from an
+ * interrupt: inside submit (synchronous devices), poll, or blk_wait.
  */
 struct blk_req {
 	enum blk_op op;
@@ -43,7 +43,8 @@ struct blk_dev_ops {
 	 * errors: req was refused (done() is not called).
 	 */
 	int (*submit)(struct blk_dev *dev, struct blk_req *req);
-	/* optional: reap completions without interrupts (boot, panics) */
+	/* reaps completed requests, calling their done() (blk_wait uses it;
+	 * interrupts only wake the waiter) */
 	void (*poll)(struct blk_dev *dev);
 };
 
