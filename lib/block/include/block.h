@@ -45,7 +45,9 @@ struct blk_buf {
 	unsigned refs;
 	unsigned flags;
 	struct blk_buf *hnext;
-	struct blk_buf *lru_prev, *lru_next;
+	struct blk_buf *lru_prev, *lru_next;	/* while unreferenced */
+	struct blk_buf *dirty_prev, *dirty_next; /* while dirty */
+	struct blk_buf *wnext;			/* a writeback batch */
 };
 
 /* block_size: a power of two, 512..65536; max_bytes: the bound (0: a
@@ -62,6 +64,13 @@ int blk_bget(struct blk_cache *c, uint64_t blkno, struct blk_buf **out);
 /* Marks the block modified: it is written back by blk_sync or eviction
  * pressure (never lost: a dirty block is written before it is dropped). */
 void blk_bdirty(struct blk_buf *b);
+/* The same for a metadata block: with a journal attached (below) it is
+ * written through the journal, atomically with the other metadata of the
+ * same blk_sync; without one, exactly blk_bdirty. */
+void blk_bdirty_meta(struct blk_buf *b);
+/* Writes the block in place now, synchronously (bypassing any journal),
+ * and marks it clean: 0 or -EIO (the block then stays dirty). */
+int blk_bwrite(struct blk_buf *b);
 void blk_brelse(struct blk_buf *b);
 /* Drops a cached block without writing it (freed metadata blocks). */
 void blk_bforget(struct blk_cache *c, uint64_t blkno);
@@ -72,5 +81,18 @@ void blk_bforget(struct blk_cache *c, uint64_t blkno);
  * dirtied before the call is on stable storage.
  */
 int blk_sync(struct blk_cache *c);
+
+struct blk_dev *blk_cache_dev(const struct blk_cache *c);
+unsigned blk_cache_block_size(const struct blk_cache *c);
+uint64_t blk_cache_blocks(const struct blk_cache *c);	/* device size */
+
+struct blk_cache_stats {
+	size_t max_bufs;	/* the bound, in blocks */
+	size_t bufs;		/* cached now */
+	size_t dirty;
+	size_t referenced;
+	uint64_t hits, misses, evictions, writes, flushes;
+};
+void blk_cache_stats(const struct blk_cache *c, struct blk_cache_stats *st);
 
 #endif
