@@ -45,8 +45,9 @@ static int disk_attach(struct virtio_bus_dev *bd)
 	/* MMIO lines are routed after attach: assume one, as the bus does */
 	disks[ndisks].has_irq = bd->irq_setup ? bd->has_irq : true;
 	ndisks++;
-	printk("tessera: %s: %lu MiB%s\n", blk_name(dev),
-	       (unsigned long)(blk_size(dev) >> 20), blk_readonly(dev) ? ", read-only" : "");
+	printk("tessera: %s: %lu MiB%s%s%s\n", blk_name(dev),
+	       (unsigned long)(blk_size(dev) >> 20), blk_readonly(dev) ? ", read-only" : "",
+	       dev->serial[0] ? ", serial " : "", dev->serial);
 	return 0;
 }
 

@@ -25,18 +25,26 @@ blk_unregister(struct blk_dev *dev)
 	list_del(&dev->all);
 }
 
-struct blk_dev *
-blk_find(const char *name)
+static struct blk_dev *
+find_by(const char *key, bool serial)
 {
 	struct list *l;
 
 	for (l = devices.next; l != &devices; l = l->next) {
 		struct blk_dev *d = container_of(l, struct blk_dev, all);
 
-		if (strcmp(d->name, name) == 0)
+		if (strcmp(serial ? d->serial : d->name, key) == 0)
 			return d;
 	}
 	return NULL;
+}
+
+struct blk_dev *
+blk_find(const char *name)
+{
+	struct blk_dev *d = find_by(name, false);
+
+	return d || !name[0] ? d : find_by(name, true);
 }
 
 void

@@ -32,6 +32,8 @@
 #define T_IN		0
 #define T_OUT		1
 #define T_FLUSH		4
+#define T_GET_ID	8
+#define ID_BYTES	20
 #define T_DISCARD	11
 
 #define S_OK		0
@@ -59,6 +61,7 @@ struct slot {
 	struct discard_range range;
 	uint8_t status;
 	uint8_t pad[7];
+	char id[ID_BYTES + 4];		/* GET_ID's answer, at attach */
 };
 
 struct virtio_blk {
@@ -68,6 +71,7 @@ struct virtio_blk {
 	uint64_t slots_pa;
 	struct blk_req *req[MAX_SLOTS];
 	unsigned nslots;
+	unsigned first_slot;		/* 1 when GET_ID never came back */
 	uint32_t size_max;		/* bytes per segment */
 	struct blk_dev bd;
 	int (*irq_setup)(struct virtio_dev *dev, void *arg);
@@ -83,7 +87,7 @@ static uint64_t slot_pa(struct virtio_blk *vb, unsigned i, size_t field)
 
 static int free_slot(struct virtio_blk *vb)
 {
-	for (unsigned i = 0; i < vb->nslots; i++)
+	for (unsigned i = vb->first_slot; i < vb->nslots; i++)
 		if (!vb->req[i])
 			return (int)i;
 	return -1;
@@ -287,6 +291,42 @@ static void read_config(struct virtio_blk *vb)
 	    virtio_config_read32(dev, CFG_MAX_DISCARD_SEG) >= 1;
 }
 
+/*
+ * The device's serial (GET_ID, spec 5.2.6): asked once at attach, by
+ * polling, since interrupts are routed only afterwards.  A device that
+ * does not answer in time or fails it simply has no serial.
+ */
+static void read_serial(struct virtio_blk *vb)
+{
+	struct slot *s = &vb->slots[0];
+	struct virtq_sg sg[3];
+	uint32_t len;
+
+	s->hdr = (struct blk_hdr){ T_GET_ID, 0, 0 };
+	s->status = 0xff;
+	memset(s->id, 0, sizeof(s->id));
+	sg[0] = (struct virtq_sg){ slot_pa(vb, 0, offsetof(struct slot, hdr)),
+				   sizeof(s->hdr), false };
+	sg[1] = (struct virtq_sg){ slot_pa(vb, 0, offsetof(struct slot, id)),
+				   ID_BYTES, true };
+	sg[2] = (struct virtq_sg){ slot_pa(vb, 0, offsetof(struct slot, status)),
+				   1, true };
+	if (virtq_add(vb->vq, sg, 3, (void *)(uintptr_t)1))
+		return;
+	virtq_kick(vb->vq);
+	for (unsigned long spins = 0; spins < 50000000ul; spins++) {
+		if (virtq_get(vb->vq, &len)) {
+			if (s->status == S_OK)
+				memcpy(vb->bd.serial, s->id, ID_BYTES);	/* NUL-padded */
+			return;
+		}
+		__asm__ volatile("" ::: "memory");
+	}
+	/* Its answer may still come: slot 0 is never used again. */
+	vb->first_slot = 1;
+	printk("%s: no answer to GET_ID\n", vb->bd.name);
+}
+
 static int queue_setup(struct virtio_dev *dev, void *arg)
 {
 	struct virtio_blk *vb = arg;
@@ -330,6 +370,7 @@ int virtio_blk_attach(struct virtio_dev *dev,
 	vb->bd.name[0] = 'v';
 	vb->bd.name[1] = 'd';
 	vb->bd.name[2] = (char)('a' + ndisks);
+	read_serial(vb);
 	if ((r = blk_register(&vb->bd)))
 		return r;
 	ndisks++;

@@ -21,6 +21,8 @@
 
 struct blk_dev;
 
+/* By name ("vda"), or else by the serial the device reports (QEMU's
+ * -device virtio-blk-...,serial=data), which survives probe order. */
 struct blk_dev *blk_find(const char *name);
 /* calls fn for each registered device, in registration order */
 void blk_foreach(void (*fn)(struct blk_dev *dev, void *arg), void *arg);

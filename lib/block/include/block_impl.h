@@ -51,6 +51,7 @@ struct blk_dev_ops {
 struct blk_dev {
 	const struct blk_dev_ops *ops;
 	char name[16];			/* "vda", "vdb", ... */
+	char serial[24];		/* the device's id string, "" if none */
 	uint64_t sectors;		/* capacity in 512-byte units */
 	unsigned block_size;		/* logical block size, >= 512 */
 	size_t max_transfer;		/* bytes per request, 0: no limit */

@@ -98,7 +98,11 @@ static int f_queue_setup(struct virtio_dev *dev, struct virtqueue *vq)
 
 static void f_queue_notify(struct virtio_dev *dev, struct virtqueue *vq)
 {
-	fd(dev)->q[vq->index].notifies++;
+	struct fake_dev *f = fd(dev);
+
+	f->q[vq->index].notifies++;
+	if (f->on_notify)
+		f->on_notify(f, vq->index);
 }
 
 static uint8_t f_ack_interrupt(struct virtio_dev *dev)

@@ -44,6 +44,8 @@ struct fake_dev {
 	uint32_t generation;
 	uint8_t isr;
 	struct fake_queue q[FAKE_QUEUES];
+	/* optional: a device that serves its queues when kicked */
+	void (*on_notify)(struct fake_dev *f, uint16_t queue);
 };
 
 struct fake_buf {

@@ -31,6 +31,7 @@ struct disk {
 	unsigned ops[64];	/* request types in the order served */
 	unsigned nops;
 	unsigned max_batch;	/* most requests seen pending at once */
+	char serial[20];
 };
 
 static struct disk *cur;
@@ -51,11 +52,15 @@ static void serve(struct disk *d, struct fake_chain *c)
 	memcpy(&sector, hdr + 2, 8);
 	if (d->nops < 64)
 		d->ops[d->nops++] = hdr[0];
-	off = (uint32_t)sector * 512;
+	off = hdr[0] == 8 ? 0 : (uint32_t)sector * 512;
 	for (unsigned i = 1; i + 1 < c->n; i++) {
 		void *p = (void *)(uintptr_t)c->b[i].addr;
 
 		assert_true(off + c->b[i].len <= sizeof(d->data));
+		if (hdr[0] == 8) {
+			written += fake_fill(c, d->serial, 20) - 1;
+			break;
+		}
 		if (hdr[0] == 0) {
 			memcpy(p, d->data + off, c->b[i].len);
 			written += c->b[i].len;
@@ -66,6 +71,14 @@ static void serve(struct disk *d, struct fake_chain *c)
 	}
 	*status = (uint8_t)d->fail_status;
 	fake_push(&d->f.q[0], c->head, written - (uint32_t)d->short_by);
+}
+
+static void run_device(struct disk *d);
+
+/* During attach the device answers when kicked; later the tests run it. */
+static void kicked(struct fake_dev *f, uint16_t q)
+{
+	run_device((struct disk *)f);
 }
 
 static void run_device(struct disk *d)
@@ -99,7 +112,8 @@ void blk_wait(struct blk_dev *dev, bool (*done)(void *arg), void *arg)
 	fail_msg("blk_wait: the request never completed");
 }
 
-static struct blk_dev *attach(struct disk *d, uint64_t features)
+static struct blk_dev *attach_serial(struct disk *d, uint64_t features,
+				     const char *serial)
 {
 	struct virtio_blk *vb;
 	uint64_t cap = DISK_SECTORS;
@@ -113,9 +127,18 @@ static struct blk_dev *attach(struct disk *d, uint64_t features)
 	memcpy(d->f.config + 12, &seg_max, 4);
 	for (size_t i = 0; i < sizeof(d->data); i++)
 		d->data[i] = (uint8_t)(i * 7 + 3);
+	memcpy(d->serial, serial, strlen(serial));
+	d->f.on_notify = kicked;
 	cur = d;
 	assert_int_equal(virtio_blk_attach(&d->f.vdev, NULL, NULL, &vb), 0);
+	d->f.on_notify = NULL;
+	d->nops = 0;
 	return virtio_blk_dev(vb);
+}
+
+static struct blk_dev *attach(struct disk *d, uint64_t features)
+{
+	return attach_serial(d, features, "");
 }
 
 static void test_attach(void **state)
@@ -130,6 +153,18 @@ static void test_attach(void **state)
 	assert_false(blk_readonly(bd));
 	/* seg_max 4: at most 3 pages of data whatever the alignment */
 	assert_int_equal(bd->max_transfer, 3 * 4096);
+}
+
+/* Disks are found by the serial QEMU gives them, whatever their order. */
+static void test_serial(void **state)
+{
+	static struct disk d;
+	struct blk_dev *bd = attach_serial(&d, 0, "data-volume-0123456");
+
+	assert_string_equal(bd->serial, "data-volume-0123456");
+	assert_ptr_equal(blk_find("data-volume-0123456"), bd);
+	assert_ptr_equal(blk_find(blk_name(bd)), bd);
+	assert_null(blk_find("no-such-disk"));
 }
 
 static void test_round_trip(void **state)
@@ -261,6 +296,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_attach),
+		cmocka_unit_test(test_serial),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_many_in_flight),
 		cmocka_unit_test(test_bad_status),
