@@ -3,8 +3,9 @@
     tessera run [options] PROGRAM|IMAGE [ARGS...]
     tessera run [options] -C ROOT PROGRAM [ARGS...]
     tessera run [options] --oci IMAGE.tar | --pkg NAME [ARGS...]
-    tessera build -o OUT [options] (same sources as run)
+    tessera build -o OUT [--format cpio|dir|raw|qcow2|vmdk|vhdx] [options]
     tessera inspect IMAGE
+    tessera volume create FILE --size SIZE [--dir DIR]
     tessera ps | stop ID... | logs ID
     tessera pkg from-oci FILE | list | show NAME | rm NAME
 
@@ -22,7 +23,7 @@ import sys
 import tempfile
 import time
 
-from . import elfdeps, image, oci, qemu, runstate, store
+from . import disk, elfdeps, image, oci, qemu, runstate, store
 from .paths import PathError
 from .progress import Progress, human
 
@@ -41,7 +42,8 @@ class UserError(Exception):
 
 
 ERRORS = (UserError, image.ImageError, oci.OciError, store.StoreError,
-          runstate.StateError, qemu.QemuError, elfdeps.ElfError, PathError)
+          runstate.StateError, qemu.QemuError, elfdeps.ElfError, PathError,
+          disk.DiskError)
 
 
 # ---- finding things ----
@@ -201,10 +203,14 @@ def cmd_run(opts):
         if not os.path.exists(items[0]):
             raise UserError(f"no such file: {items[0]}")
         found = image_files(items[0])
-    if found:
+    fmt = disk.detect(items[0]) if items and not found and \
+        not (opts.oci or opts.pkg or opts.root) else None
+    if found or fmt:
         if items[1:] or opts.env or opts.file or opts.dir or opts.cwd:
             raise UserError("an image carries its own arguments; "
                             "rebuild it to change them")
+        if fmt:
+            return boot_disk(opts, items[0], fmt, find_kernel(opts.kernel))
         initrd, kernel = found
         return boot(opts, initrd, find_kernel(opts.kernel, kernel))
     kernel = find_kernel(opts.kernel)
@@ -223,15 +229,43 @@ def run_once(opts, kernel):
             opts, make_image(opts, spec, out), kernel))
 
 
-def boot(opts, initrd, kernel):
-    saved = image.read_image(initrd)["run"]
+def volumes(opts):
+    """(disks for QEMU, kernel command-line words) of the --volume list."""
+    disks, words = [], []
+    for i, spec in enumerate(opts.volume):
+        host, guest, ro = disk.parse_volume(spec)
+        serial = f"tessera-vol{i}"
+        disks.append((host, serial, ro))
+        words.append(f"tessera.mount={serial}:{guest}" + (":ro" if ro else ""))
+    return disks, words
+
+
+def boot_disk(opts, path, fmt, kernel):
+    """A root disk made by `tessera build --format`: no initramfs."""
+    raw = disk.read_file(path, fmt, disk.RUN_JSON)
+    try:
+        saved = json.loads(raw) if raw else {}
+    except ValueError:
+        raise UserError(f"{path}: a malformed {disk.RUN_JSON}") from None
+    root = [(os.path.abspath(path), disk.ROOT_SERIAL, False)]
+    return boot(opts, None, kernel, saved, root,
+                [f"tessera.root={disk.ROOT_SERIAL}"])
+
+
+def boot(opts, initrd, kernel, saved=None, root_disk=(), root_words=()):
+    if saved is None:
+        saved = image.read_image(initrd)["run"]
     s = merged(saved, settings_from(opts))
-    s.update(qemu=opts.qemu, icount=opts.icount, cmdline=opts.cmdline)
+    disks, words = volumes(opts)
+    cmdline = " ".join(list(root_words) + words +
+                       ([opts.cmdline] if opts.cmdline else []))
+    s.update(qemu=opts.qemu, icount=opts.icount, cmdline=cmdline,
+             disks=list(root_disk) + disks)
     cmd = qemu.command(s, kernel, initrd)
     qemu.check_ports(s)
     if opts.detach:
-        st = runstate.start(cmd, initrd, kernel, s["ports"], opts.timeout,
-                            TOOL)
+        st = runstate.start(cmd, initrd or root_disk[0][0], kernel,
+                            s["ports"], opts.timeout, TOOL)
         print(st["id"])
         if not opts.quiet:
             print(f"tessera: VM {st['id']} running (pid {st['pid']}); "
@@ -245,13 +279,23 @@ def boot(opts, initrd, kernel):
 
 def cmd_build(opts):
     if opts.format in DISK_FORMATS:
-        raise UserError(f"--format {opts.format}: disk images need the "
-                        "kernel's disk support, not supported yet")
+        return with_spec(opts, lambda spec: build_disk(opts, spec))
     if opts.format == "dir":
         return with_spec(opts, lambda spec: build_dir(opts, spec))
     with_spec(opts, lambda spec: make_image(opts, spec, opts.output))
     if not opts.quiet:
         print(f"tessera: wrote {opts.output}", file=sys.stderr)
+    return 0
+
+
+def build_disk(opts, spec):
+    """A root disk: ext2 holding the files, manifest and run.json."""
+    tree = image.build_tree(spec, Progress("packing", opts.quiet))
+    size = disk.parse_size(opts.disk_size) if opts.disk_size else None
+    disk.build(tree, opts.output, opts.format, size)
+    if not opts.quiet:
+        print(f"tessera: wrote {opts.output} ({opts.format}; boot it with "
+              f"`tessera run {opts.output}`)", file=sys.stderr)
     return 0
 
 
@@ -277,6 +321,9 @@ def build_dir(opts, spec):
 
 def cmd_inspect(opts):
     found = image_files(opts.image) if os.path.exists(opts.image) else None
+    fmt = disk.detect(opts.image) if not found else None
+    if fmt:
+        return inspect_disk(opts, fmt)
     if not found:
         raise UserError(f"not an image: {opts.image}")
     info = image.read_image(found[0])
@@ -284,6 +331,29 @@ def cmd_inspect(opts):
         print(json.dumps(inspect_json(found, info), indent=1))
         return 0
     print_inspect(found, info)
+    return 0
+
+
+def inspect_disk(opts, fmt):
+    man = disk.read_file(opts.image, fmt, image.mk().MANIFEST_PATH)
+    run = disk.read_file(opts.image, fmt, disk.RUN_JSON)
+    info = {"image": opts.image, "format": fmt,
+            "manifest": image.parse_manifest(man) if man else None,
+            "run": json.loads(run) if run else {}}
+    if opts.json:
+        print(json.dumps(info, indent=1))
+        return 0
+    print(f"image: {opts.image} ({fmt} disk, ext2 root)")
+    m = info["manifest"]
+    print(f"program: {m['program']}" if m else "program: (no manifest)")
+    if m:
+        print(f"argv: {json.dumps(m['args'])}")
+        print(f"env: {json.dumps(m['env'])}")
+    run = {k: v for k, v in info["run"].items() if k != "version"}
+    print("run: " + (", ".join(f"{k}={v}" for k, v in sorted(run.items()))
+                     or "(defaults)"))
+    print("files: debugfs -R 'ls -l /' " + opts.image +
+          (" (after qemu-img convert -O raw)" if fmt != "raw" else ""))
     return 0
 
 
@@ -356,6 +426,21 @@ def cmd_logs(opts):
 
 def cmd_supervise(opts):
     return runstate.supervise(opts.id)
+
+
+# ---- volumes ----
+
+def cmd_volume_create(opts):
+    if os.path.exists(opts.file) and not opts.force:
+        raise UserError(f"{opts.file} exists (--force to replace it)")
+    if opts.dir and not os.path.isdir(opts.dir):
+        raise UserError(f"no such directory: {opts.dir}")
+    disk.make_ext2(opts.dir, opts.file, disk.parse_size(opts.size),
+                   label="volume")
+    if not opts.quiet:
+        print(f"tessera: wrote {opts.file}; attach it with "
+              f"`tessera run --volume {opts.file}:/data ...`", file=sys.stderr)
+    return 0
 
 
 # ---- pkg ----
@@ -466,6 +551,10 @@ def parser_run(sub):
                      help="do not connect the console's input")
     run.add_argument("-v", "--verbose", action="store_true",
                      help="print the QEMU command")
+    run.add_argument("--volume", action="append", default=[],
+                     metavar="HOSTIMG:/GUEST[:ro]",
+                     help="attach an ext2 volume image at a guest path "
+                          "(repeatable; see `tessera volume create`)")
     add_source_options(run)
     run.set_defaults(func=cmd_run)
 
@@ -478,8 +567,12 @@ def parser_build(sub):
     b.add_argument("-o", "--output", required=True, metavar="OUT")
     b.add_argument("--format", default="cpio",
                    choices=("cpio", "dir") + DISK_FORMATS,
-                   help="cpio (default), dir; disk formats are not "
-                        "supported yet")
+                   help="cpio (default: an initramfs), dir (kernel + "
+                        "initramfs), or a root disk: raw (ext2), qcow2, "
+                        "vmdk, vhdx (converted with qemu-img)")
+    b.add_argument("--disk-size", metavar="SIZE",
+                   help="disk formats: the filesystem's size (default: "
+                        "the files plus 25%% and 16M)")
     add_vm_options(b)
     add_source_options(b)
     b.set_defaults(func=cmd_build)
@@ -514,10 +607,26 @@ def parser_pkg(sub):
     rm.set_defaults(func=cmd_pkg_rm)
 
 
+def parser_volume(sub):
+    v = sub.add_parser("volume", help="persistent data volumes",
+                       description="Volumes: ext2 images attached with "
+                       "`tessera run --volume FILE:/path`.")
+    vs = v.add_subparsers(dest="volume_command", required=True)
+    c = vs.add_parser("create", help="make an empty (or filled) volume",
+                      description="Make an ext2 volume image with "
+                      "mke2fs, optionally holding a directory's files.")
+    c.add_argument("file")
+    c.add_argument("--size", required=True, help="e.g. 64M, 1G")
+    c.add_argument("--dir", help="copy this directory's files in")
+    c.add_argument("--force", action="store_true", help="replace FILE")
+    c.add_argument("-q", "--quiet", action="store_true")
+    c.set_defaults(func=cmd_volume_create)
+
+
 def parser_misc(sub):
     i = sub.add_parser("inspect", help="what is in an image",
                        description="List an image's files and manifest.")
-    i.add_argument("image", help="an image (cpio, or a --format dir)")
+    i.add_argument("image", help="an image (cpio, a --format dir, or a disk)")
     i.add_argument("--json", action="store_true")
     i.set_defaults(func=cmd_inspect)
     ps = sub.add_parser("ps", help="list detached VMs",
@@ -543,11 +652,12 @@ def parse_args(argv):
         prog="tessera", description=__doc__.split("\n")[0],
         epilog="Run `tessera COMMAND --help` for a command's options.")
     sub = p.add_subparsers(dest="subcommand", required=True,
-                           metavar="{run,build,inspect,ps,stop,logs,pkg}")
+                           metavar="{run,build,inspect,ps,stop,logs,pkg,volume}")
     parser_run(sub)
     parser_build(sub)
     parser_misc(sub)
     parser_pkg(sub)
+    parser_volume(sub)
     return p.parse_args(argv)
 
 

@@ -75,6 +75,11 @@ def net_args(net, machine, ports):
     return args
 
 
+def disk_args(machine, path, serial, readonly):
+    from .disk import drive_args
+    return drive_args(machine, path, serial, readonly)
+
+
 def find_qemu(name):
     path = shutil.which(name)
     if not path:
@@ -92,8 +97,15 @@ def command(s, kernel, image):
            "-m", str(s["mem"]), "-smp", str(s["smp"]), "-nodefaults",
            "-no-reboot", "-display", "none", "-serial", "stdio",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-           "-kernel", kernel, "-initrd", image]
+           "-kernel", kernel]
+    if image:
+        cmd += ["-initrd", image]
     cmd += net_args(s["net"], machine, [parse_port(p) for p in s["ports"]])
+    disks = s.get("disks") or []
+    if disks and machine == "microvm" and s["net"] == "none":
+        cmd += ["-global", "virtio-mmio.force-legacy=false"]
+    for path, serial, readonly in disks:
+        cmd += disk_args(machine, path, serial, readonly)
     if s.get("icount"):
         cmd += ["-icount", "shift=0"]
     if s.get("cmdline"):
