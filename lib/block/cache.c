@@ -231,8 +231,8 @@ blk_cache_destroy(struct blk_cache *c)
 {
 	int r;
 
-	if (c->nrefd > 0)
-		return -EBUSY;
+	if (c->nrefd > 0 || c->journal)
+		return -EBUSY;		/* held blocks; blk_journal_close first */
 	if ((r = blk_sync(c)))
 		return r;
 	while (c->lru_head)

@@ -97,4 +97,59 @@ struct blk_cache_stats {
 };
 void blk_cache_stats(const struct blk_cache *c, struct blk_cache_stats *st);
 
+/* ---- the journal ---------------------------------------------------
+ *
+ * A jbd2 journal (ext3/ext4's, in an inode or anywhere else) over a
+ * cache.  Supported: journal superblock v1/v2 with no feature but REVOKE
+ * and 64BIT (what `mke2fs -t ext3` makes and Linux's ext3/ext4 without
+ * journal checksums write); others are refused with -EOPNOTSUPP.
+ *
+ * Once attached, blk_sync(c) commits in ordered mode: the dirty data
+ * blocks (blk_bdirty) are written in place first; then the dirty
+ * metadata blocks (blk_bdirty_meta) go to the log, are committed, written
+ * in place and the log emptied again, each step waited for and flushed,
+ * so a crash at any point leaves the old or the new metadata after
+ * replay, never a mix.  Atomic is what one blk_sync writes: when the
+ * dirty metadata are more than the log holds, they are split into
+ * several transactions (a crash may then keep some and not others), and
+ * a blk_sync forced by the cache's bound (all unreferenced blocks dirty)
+ * commits whatever is dirty at that moment, possibly half an operation.
+ * After a failed write past the commit point the journal stops (as jbd2
+ * aborts): blk_sync answers -EIO and the log keeps the transaction for
+ * replay at the next mount.
+ *
+ * The embedding filesystem keeps ext3's "needs recovery" superblock flag
+ * itself (set while mounted read-write, so that Linux or e2fsck replays
+ * a journal left non-empty).
+ */
+struct blk_journal;
+
+/*
+ * map(arg, i): the cache block number of journal block i
+ * (0..nblocks-1), 0 for a hole (an error).  The journal's block size is
+ * the cache's.  Reads and checks the journal superblock: -EUCLEAN if it
+ * is corrupt (or the map has holes), -EOPNOTSUPP for unknown features,
+ * -EIO, -ENOMEM.
+ */
+int blk_journal_open(struct blk_cache *c,
+		     uint64_t (*map)(void *arg, uint64_t i), void *arg,
+		     uint64_t nblocks, struct blk_journal **out);
+/* Whether the log holds transactions (s_start != 0). */
+bool blk_journal_needs_recovery(const struct blk_journal *j);
+/*
+ * Replays the committed transactions (honouring revoke records) into
+ * place through the cache, flushes, and marks the journal empty.  The
+ * scan stops at the first block that is not what it should be (bad
+ * magic, wrong sequence, a tag pointing past the device or into the
+ * journal): what follows is not replayed.  Returns the number of
+ * transactions replayed, or -EIO, -EROFS, -ENOMEM, -EBUSY (attached).
+ */
+int blk_journal_replay(struct blk_journal *j);
+/* From now on blk_sync(c) commits through j (replay first: until the
+ * journal is empty blk_sync answers -EUCLEAN). */
+void blk_journal_attach(struct blk_cache *c, struct blk_journal *j);
+/* Commits (blk_sync) if attached, detaches and frees j: close it before
+ * blk_cache_destroy (which answers -EBUSY while a journal is attached). */
+int blk_journal_close(struct blk_journal *j);
+
 #endif
