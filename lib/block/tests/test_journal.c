@@ -101,6 +101,31 @@ inode_bmap(const uint8_t *img, const uint8_t *ino, uint32_t i)
 			       4 * (i / per)) * BS + 4 * (i % per));
 }
 
+static uint16_t
+le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+/* The blocks of an inode with extents (ext4), a tree of depth 0 only. */
+static void
+extent_map(const uint8_t *ino)
+{
+	const uint8_t *h = ino + 40;
+	unsigned i, k;
+
+	assert_int_equal(le16(h), 0xf30a);
+	assert_int_equal(le16(h + 6), 0);	/* depth */
+	for (i = 0; i < le16(h + 2); i++) {
+		const uint8_t *e = h + 12 + 12 * i;
+		uint64_t start = (uint64_t)le16(e + 6) << 32 | le32(e + 8);
+
+		for (k = 0; k < le16(e + 4); k++)
+			if (le32(e) + k < jlen)
+				jmap[le32(e) + k] = start + k;
+	}
+}
+
 /* Finds the journal inode's blocks in base. */
 static void
 find_journal(void)
@@ -116,7 +141,11 @@ find_journal(void)
 	itable = le32(base + (first_data + 1) * BS + 8);
 	ino = base + itable * BS + (jino - 1) * inode_size;
 	jlen = le32(ino + 4) / BS;
-	jmap = malloc(jlen * sizeof(*jmap));
+	jmap = calloc(jlen, sizeof(*jmap));
+	if (le32(ino + 32) & 0x80000) {		/* EXT4_EXTENTS_FL */
+		extent_map(ino);
+		return;
+	}
 	for (i = 0; i < jlen; i++)
 		jmap[i] = inode_bmap(base, ino, i);
 }
@@ -140,24 +169,50 @@ is_journal_block(uint64_t b)
 }
 
 static int
-group_setup(void **state)
+make_image(const char *mke2fs_args)
 {
 	size_t len;
 
-	(void)state;
 	fake_mm_setup();
 	if (tool("mke2fs") == NULL) {
 		fprintf(stderr, "no mke2fs: journal tests skipped\n");
 		return 0;
 	}
+	strcpy(tmpdir, "/tmp/blkjXXXXXX");
 	assert_non_null(mkdtemp(tmpdir));
 	snprintf(img_path, sizeof(img_path), "%s/img", tmpdir);
-	if (run("%s -q -F -t ext3 -b 1024 %s 8M >/dev/null 2>&1",
-		tool("mke2fs"), img_path))
+	if (run("%s -q -F %s -b 1024 %s 8M >/dev/null 2>&1",
+		tool("mke2fs"), mke2fs_args, img_path))
 		return 0;
 	base = fake_slurp(img_path, &len);
 	assert_int_equal(len, IMG_BYTES);
 	find_journal();
+	return 0;
+}
+
+/* what `mke2fs -t ext3` makes: 32-bit tags, blocks through indirect
+ * blocks */
+static int
+group_setup(void **state)
+{
+	(void)state;
+	return make_image("-t ext3");
+}
+
+/* ext4 with 64-bit block numbers but no metadata checksums: debugfs
+ * writes journal_64bit, so tags are 12 bytes and revokes 8 */
+static int
+group_setup_64(void **state)
+{
+	uint8_t *jsb;
+
+	(void)state;
+	make_image("-t ext4 -O 64bit,^metadata_csum");
+	if (base == NULL)
+		return 0;
+	/* as Linux sets it when it first mounts a 64bit filesystem */
+	jsb = base + jmap[0] * BS;
+	put_be32(jsb + 0x28, be32(jsb + 0x28) | 0x2);
 	return 0;
 }
 
@@ -169,6 +224,8 @@ group_teardown(void **state)
 		run("rm -rf %s", tmpdir);
 	free(base);
 	free(jmap);
+	base = NULL;
+	jmap = NULL;
 	return 0;
 }
 
@@ -920,5 +977,17 @@ main(void)
 		cmocka_unit_test(test_log_write_fails),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	/* after a journal_64bit one from debugfs: ours with 64-bit tags */
+	const struct CMUnitTest tests64[] = {
+		cmocka_unit_test(test_replay_debugfs),
+		cmocka_unit_test(test_e2fsck_replays_ours),
+		cmocka_unit_test(test_commit_crash_points),
+	};
+	int failed;
+
+	failed = cmocka_run_group_tests_name("ext3", tests, group_setup,
+					     group_teardown);
+	failed += cmocka_run_group_tests_name("ext4-64bit", tests64,
+					      group_setup_64, group_teardown);
+	return failed;
 }
