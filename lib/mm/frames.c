@@ -6,6 +6,11 @@
  * word of the previous one (next fit), so the common case touches a word
  * or two.
  *
+ * Beside the bitmap, a 16-bit count of owners per frame: a file's page
+ * mapped into a program has two (the file and the mapping), and goes
+ * back to the free pool only when both have let go.  The count of a
+ * frame that is allocated but never shared stays 1 and costs nothing.
+ *
  * Not locked: the kernel calls it with preemption off on one CPU.
  */
 #include <string.h>
@@ -24,6 +29,7 @@ struct region {
 	size_t nfree;
 	size_t hint;		/* word where the next search starts */
 	uint64_t *used;		/* bit set: frame allocated (or absent) */
+	uint16_t *refs;		/* owners of each allocated frame */
 };
 
 static struct region regions[MAX_REGIONS];
@@ -54,14 +60,17 @@ static paddr_t frame_addr(const struct region *r, size_t i)
 	return r->base + ((paddr_t)i << MM_PAGE_SHIFT);
 }
 
-/* The bitmap occupies the head of the region; the rest is handed out. */
+/* The bitmap and the counts occupy the head of the region; the rest is
+ * handed out. */
 static void region_init(struct region *r, paddr_t start, size_t n)
 {
-	size_t map_frames = (WORDS(n) * sizeof(uint64_t) + MM_PAGE_SIZE - 1) /
-	    MM_PAGE_SIZE;
+	size_t map_bytes = WORDS(n) * sizeof(uint64_t);
+	size_t map_frames = (map_bytes + n * sizeof(uint16_t) + MM_PAGE_SIZE -
+	    1) / MM_PAGE_SIZE;
 	size_t words;
 
 	r->used = mm_phys_to_virt(start);
+	r->refs = (uint16_t *)((char *)r->used + map_bytes);
 	r->base = start + ((paddr_t)map_frames << MM_PAGE_SHIFT);
 	r->nframes = n - map_frames;
 	r->nfree = r->nframes;
@@ -87,7 +96,7 @@ void mm_frames_add(paddr_t base, uint64_t len)
 		return;
 	n = (end - start) >> MM_PAGE_SHIFT;
 	if (n < 2)
-		return;		/* no room for a bitmap and a frame */
+		return;		/* no room for the metadata and a frame */
 	if (nregions == MAX_REGIONS) {
 		printk("mm: too many memory regions, dropping %#llx+%#llx\n",
 		    (unsigned long long)base, (unsigned long long)len);
@@ -111,6 +120,7 @@ static paddr_t region_alloc(struct region *r)
 			continue;
 		bit = __builtin_ctzll(~r->used[w]);
 		set_used(r, w * WORD_BITS + bit);
+		r->refs[w * WORD_BITS + bit] = 1;
 		r->hint = w;
 		return frame_addr(r, w * WORD_BITS + bit);
 	}
@@ -147,18 +157,51 @@ static struct region *region_of(paddr_t pa)
 	return NULL;
 }
 
-void mm_frame_free(paddr_t pa)
+/* The index of allocated frame pa in *rp; panics on anything else. */
+static size_t frame_index(paddr_t pa, struct region **rp, const char *who)
 {
 	struct region *r = region_of(pa);
 	size_t i;
 
 	if (r == NULL || !IS_ALIGNED(pa, (paddr_t)MM_PAGE_SIZE))
-		panic("mm_frame_free: %#llx is not a frame",
-		    (unsigned long long)pa);
+		panic("%s: %#llx is not a frame", who, (unsigned long long)pa);
 	i = (pa - r->base) >> MM_PAGE_SHIFT;
 	if (!frame_used(r, i))
-		panic("mm_frame_free: %#llx freed twice", (unsigned long long)pa);
-	clear_used(r, i);
+		panic("%s: %#llx is free (freed twice?)", who,
+		    (unsigned long long)pa);
+	*rp = r;
+	return i;
+}
+
+void mm_frame_free(paddr_t pa)
+{
+	struct region *r;
+	size_t i = frame_index(pa, &r, "mm_frame_free");
+
+	if (--r->refs[i] == 0)
+		clear_used(r, i);
+}
+
+bool mm_frame_ref(paddr_t pa)
+{
+	struct region *r;
+	size_t i = frame_index(pa, &r, "mm_frame_ref");
+
+	if (r->refs[i] == UINT16_MAX)
+		return false;
+	r->refs[i]++;
+	return true;
+}
+
+unsigned mm_frame_refs(paddr_t pa)
+{
+	struct region *r = region_of(pa);
+	size_t i;
+
+	if (r == NULL)
+		return 0;
+	i = (pa - r->base) >> MM_PAGE_SHIFT;
+	return frame_used(r, i) ? r->refs[i] : 0;
 }
 
 size_t mm_frames_free_count(void)
@@ -189,8 +232,10 @@ static paddr_t region_alloc_run(struct region *r, size_t n)
 	if (run < n)
 		return MM_NO_FRAME;
 	first = i + 1 - n;
-	for (i = first; i < first + n; i++)
+	for (i = first; i < first + n; i++) {
 		set_used(r, i);
+		r->refs[i] = 1;
+	}
 	return frame_addr(r, first);
 }
 

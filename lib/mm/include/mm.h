@@ -36,7 +36,16 @@ paddr_t mm_virt_to_phys(const void *va);
 void mm_frames_add(paddr_t base, uint64_t len);
 paddr_t mm_frame_alloc(void);		/* MM_NO_FRAME when out of memory */
 paddr_t mm_frame_alloc_zero(void);	/* same, filled with zeros */
-void mm_frame_free(paddr_t pa);		/* panics on a frame that is not allocated */
+/*
+ * Frames have owners: one after mm_frame_alloc, one more per
+ * mm_frame_ref (a file's page that a program maps).  mm_frame_free
+ * drops one owner and frees the frame with the last.  Both panic on a
+ * frame that is not allocated; mm_frame_ref answers false when the frame
+ * already has 65535 owners.  mm_frame_refs: the owners (0: free).
+ */
+void mm_frame_free(paddr_t pa);
+bool mm_frame_ref(paddr_t pa);
+unsigned mm_frame_refs(paddr_t pa);
 size_t mm_frames_free_count(void);
 size_t mm_frames_total_count(void);
 /* n physically contiguous frames (the heap's big blocks), or MM_NO_FRAME. */

@@ -172,6 +172,52 @@ static void test_contig_fragmented(void **state)
 	mm_frames_free_contig(pa, 2);
 }
 
+/* A shared frame is freed by its last owner, not its first. */
+static void test_refs(void **state)
+{
+	size_t before = mm_frames_free_count();
+	paddr_t pa = mm_frame_alloc(), run;
+
+	(void)state;
+	assert_int_equal(mm_frame_refs(pa), 1);
+	assert_true(mm_frame_ref(pa));
+	assert_true(mm_frame_ref(pa));
+	assert_int_equal(mm_frame_refs(pa), 3);
+	mm_frame_free(pa);
+	mm_frame_free(pa);
+	assert_int_equal(mm_frames_free_count(), before - 1);
+	assert_int_equal(mm_frame_refs(pa), 1);
+	mm_frame_free(pa);
+	assert_int_equal(mm_frame_refs(pa), 0);
+	assert_int_equal(mm_frames_free_count(), before);
+	/* Reallocated, a frame starts again with one owner. */
+	pa = mm_frame_alloc();
+	assert_int_equal(mm_frame_refs(pa), 1);
+	mm_frame_free(pa);
+	run = mm_frames_alloc_contig(3);
+	assert_int_equal(mm_frame_refs(run + 2 * MM_PAGE_SIZE), 1);
+	mm_frames_free_contig(run, 3);
+	assert_int_equal(mm_frames_free_count(), before);
+	assert_int_equal(mm_frame_refs(12345 * MM_PAGE_SIZE), 0);	/* not RAM */
+}
+
+/* The count saturates instead of wrapping to a premature free. */
+static void test_refs_saturate(void **state)
+{
+	paddr_t pa = mm_frame_alloc();
+	unsigned i;
+
+	(void)state;
+	for (i = 1; i < 65535; i++)
+		assert_true(mm_frame_ref(pa));
+	assert_int_equal(mm_frame_refs(pa), 65535);
+	assert_false(mm_frame_ref(pa));
+	assert_int_equal(mm_frame_refs(pa), 65535);
+	for (i = 0; i < 65535; i++)
+		mm_frame_free(pa);
+	assert_int_equal(mm_frame_refs(pa), 0);
+}
+
 static jmp_buf panic_jmp;
 
 static __noreturn void panic_to_test(enum panic_reason why)
@@ -201,6 +247,10 @@ static void test_bad_free_panics(void **state)
 		mm_frame_free(pa + 8);
 		fail_msg("free of an unaligned address not caught");
 	}
+	if (setjmp(panic_jmp) == 0) {
+		mm_frame_ref(pa);
+		fail_msg("a new owner of a free frame not caught");
+	}
 	core_set_panic_hook(NULL);
 	assert_int_equal(mm_frames_free_count(), before);
 }
@@ -216,6 +266,8 @@ int main(void)
 		cmocka_unit_test(test_contig),
 		cmocka_unit_test(test_bad_free_panics),
 		cmocka_unit_test(test_contig_fragmented),
+		cmocka_unit_test(test_refs),
+		cmocka_unit_test(test_refs_saturate),
 	};
 
 	fake_mem_init();
