@@ -1,8 +1,9 @@
 /*
  * Address spaces: a sorted list of areas over private page tables whose
  * kernel half is shared with the kernel's.  Pages come on first touch,
- * zero-filled.  Every present page inside an area belongs to the address
- * space and is freed with the area.
+ * zero-filled, or from the area's object (a file).  Every present page
+ * inside an area is owned by the address space (one of the frame's
+ * owners, for an object's shared page) and let go with the area.
  *
  * The list is linear: a program has tens of areas, not thousands.  Areas
  * that end up alike and adjacent are merged, so mm_area pointers are only
@@ -31,6 +32,18 @@ static unsigned pte_prot(unsigned prot)
 	return prot ? prot | MM_PROT_USER : 0;
 }
 
+/*
+ * What the pages of area a are mapped with when first touched for
+ * reading.  An object's shared pages start read-only, so that the first
+ * write faults and tells the object (which may need to write it back).
+ */
+static unsigned leaf_prot(const struct mm_area *a)
+{
+	if (a->flags & MM_AREA_OBJSHARED)
+		return pte_prot(a->prot & ~MM_PROT_WRITE);
+	return pte_prot(a->prot);
+}
+
 /* Checks [va, va+len) and rounds its end up to a page. */
 static int check_range(uintptr_t va, size_t len, uintptr_t *end)
 {
@@ -41,10 +54,17 @@ static int check_range(uintptr_t va, size_t len, uintptr_t *end)
 	return 0;
 }
 
-static struct mm_area *area_new(uintptr_t start, uintptr_t end,
-				unsigned prot, unsigned flags)
+static uint64_t pages(uintptr_t len)
 {
-	struct mm_area *a = mm_alloc(sizeof(*a));
+	return len >> MM_PAGE_SHIFT;
+}
+
+/* A new area; it takes a reference to the object of like, if any. */
+static struct mm_area *area_new(uintptr_t start, uintptr_t end,
+				unsigned prot, unsigned flags,
+				const struct mm_area *like)
+{
+	struct mm_area *a = mm_zalloc(sizeof(*a));
 
 	if (a == NULL)
 		return NULL;
@@ -52,7 +72,20 @@ static struct mm_area *area_new(uintptr_t start, uintptr_t end,
 	a->end = end;
 	a->prot = prot & PROT_MASK;
 	a->flags = flags;
+	if (like != NULL && like->ops != NULL) {
+		a->ops = like->ops;
+		a->obj = like->obj;
+		a->pgoff = like->pgoff + pages(start - like->start);
+		a->ops->get(a->obj);
+	}
 	return a;
+}
+
+static void area_free(struct mm_area *a)
+{
+	if (a->ops != NULL)
+		a->ops->put(a->obj);
+	mm_free(a);
 }
 
 static void insert_sorted(struct mm_as *as, struct mm_area *n)
@@ -65,9 +98,12 @@ static void insert_sorted(struct mm_as *as, struct mm_area *n)
 	list_add_before(it, &n->link);
 }
 
+/* Mergeable: adjacent, same everything, and one run of the same object. */
 static bool alike(const struct mm_area *a, const struct mm_area *b)
 {
-	return a->end == b->start && a->prot == b->prot && a->flags == b->flags;
+	return a->end == b->start && a->prot == b->prot &&
+	    a->flags == b->flags && a->ops == b->ops && a->obj == b->obj &&
+	    (a->ops == NULL || b->pgoff == a->pgoff + pages(a->end - a->start));
 }
 
 /* Joins adjacent alike areas, undoing splits that turned out needless. */
@@ -85,7 +121,7 @@ static void coalesce(struct mm_as *as)
 		}
 		a->end = b->end;
 		list_del(&b->link);
-		mm_free(b);
+		area_free(b);
 	}
 }
 
@@ -97,7 +133,7 @@ static int split_at(struct mm_as *as, uintptr_t va)
 
 	if (a == NULL || a->start == va)
 		return 0;
-	b = area_new(va, a->end, a->prot, a->flags);
+	b = area_new(va, a->end, a->prot, a->flags, a);
 	if (b == NULL)
 		return -ENOMEM;
 	a->end = va;
@@ -135,7 +171,7 @@ static void drop_range(struct mm_as *as, uintptr_t start, uintptr_t end)
 		else
 			mm_pt_free_range(as->root, a->start, a->end);
 		list_del(&a->link);
-		mm_free(a);
+		area_free(a);
 	}
 }
 
@@ -177,25 +213,38 @@ void mm_as_destroy(struct mm_as *as)
 	as->root = MM_NO_FRAME;
 }
 
-int mm_as_map(struct mm_as *as, uintptr_t va, size_t len, unsigned prot,
-	      unsigned flags)
+int mm_as_map_object(struct mm_as *as, uintptr_t va, size_t len,
+		     unsigned prot, unsigned flags,
+		     const struct mm_object_ops *ops, void *obj, uint64_t pgoff)
 {
+	struct mm_area like = { .start = va, .ops = ops, .obj = obj,
+				.pgoff = pgoff };
 	struct mm_area *n;
 	uintptr_t end;
 	int err;
 
 	if ((err = check_range(va, len, &end)) != 0)
 		return err;
-	if ((n = area_new(va, end, prot, flags)) == NULL)
+	if (ops != NULL && pgoff + pages(end - va) < pgoff)
+		return -EINVAL;
+	if ((flags & MM_AREA_OBJSHARED) && (ops == NULL || ops->page == NULL))
+		return -EINVAL;
+	if ((n = area_new(va, end, prot, flags, &like)) == NULL)
 		return -ENOMEM;
 	if ((err = split_range(as, va, end)) != 0) {
-		mm_free(n);
+		area_free(n);
 		return err;
 	}
 	drop_range(as, va, end);
 	insert_sorted(as, n);
 	coalesce(as);
 	return 0;
+}
+
+int mm_as_map(struct mm_as *as, uintptr_t va, size_t len, unsigned prot,
+	      unsigned flags)
+{
+	return mm_as_map_object(as, va, len, prot, flags, NULL, NULL, 0);
 }
 
 int mm_as_map_frames(struct mm_as *as, uintptr_t va, const paddr_t *frames,
@@ -242,10 +291,11 @@ int mm_as_protect(struct mm_as *as, uintptr_t va, size_t len, unsigned prot)
 		a = area_of(it);
 		if (a->start >= end)
 			break;
-		if (a->start >= va)
-			a->prot = prot & PROT_MASK;
+		if (a->start < va)
+			continue;
+		a->prot = prot & PROT_MASK;
+		mm_pt_protect_range(as->root, a->start, a->end, leaf_prot(a));
 	}
-	mm_pt_protect_range(as->root, va, end, pte_prot(prot & PROT_MASK));
 	coalesce(as);
 	return 0;
 }
@@ -262,13 +312,14 @@ int mm_as_move(struct mm_as *as, uintptr_t old, size_t len, uintptr_t new)
 		return err;
 	if (a == NULL || a->end < old + len || (a->flags & MM_AREA_SHARED))
 		return -EFAULT;
-	if ((err = mm_as_map(as, new, len, a->prot, a->flags)) != 0)
+	if ((err = mm_as_map_object(as, new, len, a->prot, a->flags, a->ops,
+	    a->obj, a->pgoff + pages(old - a->start))) != 0)
 		return err;
 	a = mm_as_find(as, old);	/* the map may have merged areas */
 	for (i = 0; i < len; i += MM_PAGE_SIZE) {
 		if (mm_pt_unmap(as->root, old + i, &pa) != 0)
 			continue;		/* never touched: nothing to move */
-		err = mm_pt_map(as->root, new + i, pa, pte_prot(a->prot));
+		err = mm_pt_map(as->root, new + i, pa, leaf_prot(a));
 		if (err != 0) {
 			mm_frame_free(pa);	/* only on out of memory */
 			return err;
@@ -339,18 +390,109 @@ uintptr_t mm_as_find_free(struct mm_as *as, size_t len)
 	return fits(0, top, len) ? top - len : 0;
 }
 
-/* Maps a zeroed frame at the page of va, with area a's protection. */
-static int new_page(struct mm_as *as, const struct mm_area *a, uintptr_t va,
-		    paddr_t *pa)
+/* The object's page shown at page in area a. */
+static uint64_t page_index(const struct mm_area *a, uintptr_t page)
 {
+	return a->pgoff + pages(page - a->start);
+}
+
+/* After a sleep: does area a still show page pgoff of obj at page? */
+static bool same_page(const struct mm_area *a, const void *obj,
+		      uintptr_t page, uint64_t pgoff)
+{
+	return a != NULL && a->obj == obj && page_index(a, page) == pgoff;
+}
+
+/*
+ * The frame for the page of va in object area a: the object's own
+ * (shared) or a copy (private), with an owner for the caller.
+ */
+static int object_frame(const struct mm_area *a, uintptr_t va, bool write,
+			paddr_t *pa)
+{
+	uint64_t pgoff = page_index(a, ALIGN_DOWN(va, MM_PAGE_SIZE));
 	int err;
 
-	if ((*pa = mm_frame_alloc_zero()) == MM_NO_FRAME)
+	if (a->flags & MM_AREA_OBJSHARED)
+		return a->ops->page(a->obj, pgoff, write, pa);
+	if ((*pa = mm_frame_alloc()) == MM_NO_FRAME)
 		return -ENOMEM;
-	err = mm_pt_map(as->root, ALIGN_DOWN(va, MM_PAGE_SIZE), *pa,
-	    pte_prot(a->prot));
+	if ((err = a->ops->read(a->obj, pgoff, mm_phys_to_virt(*pa))) != 0)
+		mm_frame_free(*pa);
+	return err;
+}
+
+/*
+ * Maps a page at va (not mapped yet) for area a: zeros, or the object's
+ * page.  The object may sleep, and the address space may change
+ * meanwhile (another thread faulting the page in, or unmapping it): the
+ * frame is then dropped, which reads as a fault to retry.
+ */
+static int new_page(struct mm_as *as, const struct mm_area *a, uintptr_t va,
+		    bool write, paddr_t *pa)
+{
+	const struct mm_object_ops *ops = a->ops;
+	void *obj = a->obj;
+	uintptr_t page = ALIGN_DOWN(va, MM_PAGE_SIZE);
+	uint64_t pgoff = page_index(a, page);
+	int err;
+
+	if (ops == NULL) {
+		if ((*pa = mm_frame_alloc_zero()) == MM_NO_FRAME)
+			return -ENOMEM;
+	} else {
+		ops->get(obj);		/* a is only good until we sleep */
+		err = object_frame(a, va, write, pa);
+		a = mm_as_find(as, va);
+		if (err == 0 && (!same_page(a, obj, page, pgoff) ||
+		    mm_pt_query(as->root, page, NULL, NULL) == 0)) {
+			mm_frame_free(*pa);
+			err = -EAGAIN;
+		}
+		ops->put(obj);
+		if (err != 0)
+			return err;
+	}
+	err = mm_pt_map(as->root, page, *pa,
+	    write ? pte_prot(a->prot) : leaf_prot(a));
 	if (err != 0)
 		mm_frame_free(*pa);
+	return err;
+}
+
+/*
+ * The first write to an object's shared page mapped read-only: the
+ * object hears of it (page with write set), then the page turns
+ * writable.  Should the object have another frame for the page by now
+ * (truncated and written again), the mapping takes that one.
+ */
+static int write_notify(struct mm_as *as, struct mm_area *a, uintptr_t va)
+{
+	const struct mm_object_ops *ops = a->ops;
+	void *obj = a->obj;
+	uintptr_t page = ALIGN_DOWN(va, MM_PAGE_SIZE);
+	uint64_t pgoff = page_index(a, page);
+	paddr_t pa, old;
+	int err;
+
+	ops->get(obj);			/* a is only good until we sleep */
+	if ((err = object_frame(a, va, true, &pa)) != 0)
+		goto out;
+	a = mm_as_find(as, va);
+	if (!same_page(a, obj, page, pgoff) ||
+	    mm_pt_query(as->root, page, &old, NULL) != 0) {
+		mm_frame_free(pa);	/* unmapped meanwhile: retry */
+	} else if (old == pa) {
+		mm_pt_protect(as->root, page, pte_prot(a->prot));
+		mm_frame_free(pa);	/* the mapping has its own owner */
+	} else {
+		mm_pt_unmap(as->root, page, NULL);
+		mm_frame_free(old);
+		if ((err = mm_pt_map(as->root, page, pa, pte_prot(a->prot))))
+			mm_frame_free(pa);
+	}
+out:
+	ops->put(obj);
 	return err;
 }
 
@@ -367,7 +509,9 @@ static bool allowed(unsigned prot, unsigned access)
 int mm_as_fault(struct mm_as *as, uintptr_t va, unsigned access)
 {
 	struct mm_area *a = mm_as_find(as, va);
+	unsigned prot;
 	paddr_t pa;
+	int err;
 
 	if (a == NULL)
 		return -EFAULT;
@@ -376,30 +520,48 @@ int mm_as_fault(struct mm_as *as, uintptr_t va, unsigned access)
 	if (a->flags & MM_AREA_SHARED)		/* all mapped up front */
 		return mm_pt_query(as->root, ALIGN_DOWN(va, MM_PAGE_SIZE),
 				   NULL, NULL) == 0 ? 0 : -EFAULT;
-	/* Already there: another thread faulted it in first. */
-	if (mm_pt_query(as->root, ALIGN_DOWN(va, MM_PAGE_SIZE), NULL, NULL) == 0)
-		return 0;
-	return new_page(as, a, va, &pa);
+	/* Already there: another thread faulted it in first, or a write
+	 * to a shared page the object has not heard of. */
+	if (mm_pt_query(as->root, ALIGN_DOWN(va, MM_PAGE_SIZE), NULL, &prot) == 0)
+		return (access & MM_ACCESS_WRITE) && !(prot & MM_PROT_WRITE) &&
+		    (a->flags & MM_AREA_OBJSHARED) ? write_notify(as, a, va) : 0;
+	err = new_page(as, a, va, (access & MM_ACCESS_WRITE) != 0, &pa);
+	return err == -EAGAIN ? 0 : err;	/* changed meanwhile: retry */
 }
 
 /*
  * The kernel's view of the byte at va (through the physmap).  A page
- * never touched is faulted in if fill is set, else *kva is NULL: it reads
- * as zeros.  Area permissions do not apply: this is the kernel writing.
+ * never touched is faulted in if fill is set or it shows an object, else
+ * *kva is NULL: it reads as zeros.  Area permissions do not apply: this
+ * is the kernel writing.
  */
 static int reach(struct mm_as *as, uintptr_t va, bool fill, char **kva)
 {
-	struct mm_area *a = mm_as_find(as, va);
+	uintptr_t page = ALIGN_DOWN(va, MM_PAGE_SIZE);
+	bool notified = false;
+	struct mm_area *a;
+	unsigned prot;
 	paddr_t pa;
 	int err;
 
 	*kva = NULL;
-	if (a == NULL)
-		return -EFAULT;
-	if (mm_pt_query(as->root, ALIGN_DOWN(va, MM_PAGE_SIZE), &pa, NULL) != 0) {
-		if (!fill)
-			return 0;
-		if ((err = new_page(as, a, va, &pa)) != 0)
+	for (;;) {
+		if ((a = mm_as_find(as, va)) == NULL)
+			return -EFAULT;
+		if (mm_pt_query(as->root, page, &pa, &prot) == 0) {
+			if (!fill || notified || (prot & MM_PROT_WRITE) ||
+			    !(a->flags & MM_AREA_OBJSHARED))
+				break;
+			notified = true;	/* a write the object must see */
+			if ((err = write_notify(as, a, va)) != 0)
+				return err;
+			continue;		/* the frame may have changed */
+		}
+		if (!fill && a->ops == NULL)
+			return 0;		/* reads as zeros */
+		if ((err = new_page(as, a, va, fill, &pa)) == 0)
+			break;
+		if (err != -EAGAIN)
 			return err;
 	}
 	*kva = (char *)mm_phys_to_virt(pa) + (va & (MM_PAGE_SIZE - 1));

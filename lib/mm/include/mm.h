@@ -93,11 +93,36 @@ void mm_free(void *p);
 #define MM_AREA_SHARED	0x8u	/* its frames belong to someone else (the
 				   vDSO): mapped up front, never freed here */
 
+#define MM_AREA_OBJSHARED 0x10u	/* an object's own pages (MAP_SHARED):
+				   writes reach the object */
+
+/*
+ * What an area maps (a file), given by the embedder; obj is opaque here.
+ * An area with an object gets its pages on first touch, page by page:
+ * with MM_AREA_OBJSHARED it maps the object's own frames (page), else
+ * a private copy of them made then (read).  Errors: -ENXIO for a page
+ * wholly past the object's end (Linux's SIGBUS), -ENOMEM, -EIO.  Either
+ * may sleep; the address space is re-checked afterwards.
+ */
+struct mm_object_ops {
+	/* obj's frame for page pgoff, with an owner (mm_frame_ref) for the
+	 * caller; write: the page is about to be written.  NULL: no shared
+	 * mappings of obj. */
+	int (*page)(void *obj, uint64_t pgoff, bool write, paddr_t *pa);
+	/* Copies page pgoff into dst (a page; zeros past the end). */
+	int (*read)(void *obj, uint64_t pgoff, void *dst);
+	void (*get)(void *obj);		/* one more area refers to obj */
+	void (*put)(void *obj);		/* an area referring to obj went */
+};
+
 struct mm_area {
 	uintptr_t start, end;	/* [start, end), page-aligned */
 	unsigned prot;		/* MM_PROT_READ|WRITE|EXEC (USER implied) */
 	unsigned flags;
 	struct list link;	/* sorted by start, no overlaps */
+	const struct mm_object_ops *ops;	/* NULL: anonymous */
+	void *obj;		/* referenced (ops->get) by the area */
+	uint64_t pgoff;		/* the object's page at start */
 };
 
 struct mm_as {
@@ -120,6 +145,14 @@ void mm_as_destroy(struct mm_as *as);
 int mm_as_map(struct mm_as *as, uintptr_t va, size_t len, unsigned prot,
 	      unsigned flags);
 /*
+ * As mm_as_map, for an area showing obj's pages from pgoff on (flags may
+ * hold MM_AREA_OBJSHARED).  The area takes its own reference to obj.
+ * -EINVAL if pgoff + the length overflows, or shared without ops->page.
+ */
+int mm_as_map_object(struct mm_as *as, uintptr_t va, size_t len,
+		     unsigned prot, unsigned flags,
+		     const struct mm_object_ops *ops, void *obj, uint64_t pgoff);
+/*
  * Maps n existing frames at va (an MM_AREA_SHARED area): unmapping the
  * area later leaves the frames to their owner.
  */
@@ -131,15 +164,16 @@ int mm_as_protect(struct mm_as *as, uintptr_t va, size_t len, unsigned prot);
 /* A free, page-aligned range of len bytes below mmap_base; 0 if none. */
 /*
  * Moves the pages of [old, old+len) (inside one area) to [new, new+len),
- * which becomes an area with the same protection; the old range is
- * unmapped.  Frames move, contents are not copied (mremap).  The ranges
- * must not overlap.  -EFAULT if old is not one area, -ENOMEM.
+ * which becomes an area with the same protection (and object, at the
+ * same offsets); the old range is unmapped.  Frames move, contents are
+ * not copied (mremap).  The ranges must not overlap.  -EFAULT if old is
+ * not one area, -ENOMEM.
  */
 int mm_as_move(struct mm_as *as, uintptr_t old, size_t len, uintptr_t new);
 /*
  * Drops the pages of [va, va+len) but keeps the areas: the next touch
- * reads zeros (madvise MADV_DONTNEED on private anonymous memory).
- * -ENOMEM if part of the range has no area.
+ * reads zeros (madvise MADV_DONTNEED on private anonymous memory), or
+ * the object's page again.  -ENOMEM if part of the range has no area.
  */
 int mm_as_discard(struct mm_as *as, uintptr_t va, size_t len);
 uintptr_t mm_as_find_free(struct mm_as *as, size_t len);
@@ -154,14 +188,16 @@ struct mm_area *mm_as_find(struct mm_as *as, uintptr_t va);
 /*
  * Resolves a fault at va: 0 if a page is now mapped, -EFAULT if no area
  * covers va (SEGV_MAPERR), -EACCES if the area forbids the access
- * (SEGV_ACCERR), -ENOMEM if no frame is left.
+ * (SEGV_ACCERR), -ENOMEM if no frame is left, or the object's error
+ * (-ENXIO past its end, -EIO: SIGBUS).
  */
 int mm_as_fault(struct mm_as *as, uintptr_t va, unsigned access);
 
 /*
  * Kernel-side copy into the address space (used by the loader before the
  * program runs): faults pages in through the page tables, ignoring the
- * area's write permission.  -EFAULT if a byte is outside every area.
+ * area's write permission.  -EFAULT if a byte is outside every area, or
+ * mm_as_fault's errors.
  */
 int mm_as_write(struct mm_as *as, uintptr_t va, const void *src, size_t n);
 int mm_as_read(struct mm_as *as, void *dst, uintptr_t va, size_t n);

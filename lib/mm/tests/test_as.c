@@ -429,6 +429,244 @@ static void test_map_frames(void **state)
 	mm_frame_free(frames[1]);
 }
 
+/* ---- areas showing an object (a fake file of OBJ_PAGES pages) ---- */
+
+#define OBJ_PAGES	4
+
+struct fake_obj {
+	paddr_t frames[OBJ_PAGES];
+	int refs;			/* areas referring to it */
+	int writes;			/* page() calls with write set */
+	int reads;			/* read() calls */
+	struct mm_as *unmap_on_page;	/* "another thread" unmaps meanwhile */
+};
+
+static int obj_page(void *o, uint64_t pgoff, bool write, paddr_t *pa)
+{
+	struct fake_obj *obj = o;
+
+	if (pgoff >= OBJ_PAGES)
+		return -ENXIO;
+	if (write)
+		obj->writes++;
+	if (obj->unmap_on_page != NULL)
+		mm_as_unmap(obj->unmap_on_page, BASE, 64 * PAGE);
+	*pa = obj->frames[pgoff];
+	assert_true(mm_frame_ref(*pa));
+	return 0;
+}
+
+static int obj_read(void *o, uint64_t pgoff, void *dst)
+{
+	struct fake_obj *obj = o;
+
+	if (pgoff >= OBJ_PAGES)
+		return -ENXIO;
+	obj->reads++;
+	memcpy(dst, mm_phys_to_virt(obj->frames[pgoff]), PAGE);
+	return 0;
+}
+
+static void obj_get(void *o)
+{
+	((struct fake_obj *)o)->refs++;
+}
+
+static void obj_put(void *o)
+{
+	struct fake_obj *obj = o;
+
+	assert_true(obj->refs > 0);
+	obj->refs--;
+}
+
+static const struct mm_object_ops obj_ops = {
+	.page = obj_page, .read = obj_read, .get = obj_get, .put = obj_put,
+};
+
+/* Page i of the object is filled with 'A' + i. */
+static void obj_init(struct fake_obj *obj)
+{
+	memset(obj, 0, sizeof(*obj));
+	for (int i = 0; i < OBJ_PAGES; i++) {
+		obj->frames[i] = mm_frame_alloc();
+		assert_true(obj->frames[i] != MM_NO_FRAME);
+		memset(mm_phys_to_virt(obj->frames[i]), 'A' + i, PAGE);
+	}
+}
+
+/* Nothing refers to the object any more; its frames go. */
+static void obj_fini(struct fake_obj *obj)
+{
+	assert_int_equal(obj->refs, 0);
+	for (int i = 0; i < OBJ_PAGES; i++) {
+		assert_int_equal(mm_frame_refs(obj->frames[i]), 1);
+		mm_frame_free(obj->frames[i]);
+	}
+}
+
+/* Shared: the area maps the object's own frames, one owner each. */
+static void test_object_shared(void **state)
+{
+	struct mm_as *as = as_of(state);
+	struct fake_obj obj;
+	unsigned prot;
+	paddr_t pa;
+	char c;
+
+	obj_init(&obj);
+	assert_int_equal(mm_as_map_object(as, BASE, 3 * PAGE, RW,
+	    MM_AREA_OBJSHARED, &obj_ops, &obj, 1), 0);
+	assert_int_equal(obj.refs, 1);
+	assert_false(present(as, BASE));	/* on demand only */
+	/* A read maps the frame read-only: the object has not heard of a write. */
+	assert_int_equal(mm_as_fault(as, BASE + PAGE, MM_ACCESS_READ), 0);
+	assert_int_equal(mm_pt_query(as->root, BASE + PAGE, &pa, &prot), 0);
+	assert_true(pa == obj.frames[2]);
+	assert_false(prot & MM_PROT_WRITE);
+	assert_int_equal(mm_frame_refs(pa), 2);
+	assert_int_equal(obj.writes, 0);
+	/* The first write tells it, and the page turns writable. */
+	assert_int_equal(mm_as_fault(as, BASE + PAGE, MM_ACCESS_WRITE), 0);
+	assert_int_equal(obj.writes, 1);
+	assert_int_equal(mm_pt_query(as->root, BASE + PAGE, &pa, &prot), 0);
+	assert_true(pa == obj.frames[2] && (prot & MM_PROT_WRITE));
+	assert_int_equal(mm_frame_refs(pa), 2);
+	/* A first touch by writing maps it writable at once. */
+	assert_int_equal(mm_as_fault(as, BASE, MM_ACCESS_WRITE), 0);
+	assert_int_equal(obj.writes, 2);
+	/* Kernel copies go through the same frames. */
+	assert_int_equal(mm_as_write(as, BASE + 2 * PAGE + 7, "z", 1), 0);
+	assert_int_equal(obj.writes, 3);
+	assert_int_equal(((char *)mm_phys_to_virt(obj.frames[3]))[7], 'z');
+	memset(mm_phys_to_virt(obj.frames[2]), 'q', 1);	/* the file changes */
+	assert_int_equal(mm_as_read(as, &c, BASE + PAGE, 1), 0);
+	assert_int_equal(c, 'q');
+	/* Dropping pages lets go of them; the next touch finds them again. */
+	assert_int_equal(mm_as_discard(as, BASE, PAGE), 0);
+	assert_int_equal(mm_frame_refs(obj.frames[1]), 1);
+	assert_int_equal(mm_as_read(as, &c, BASE, 1), 0);
+	assert_int_equal(c, 'B');
+	assert_int_equal(mm_as_unmap(as, BASE, 3 * PAGE), 0);
+	assert_int_equal(obj.refs, 0);
+	obj_fini(&obj);
+}
+
+/* Private: the area gets copies; writes stay in the copies. */
+static void test_object_private(void **state)
+{
+	struct mm_as *as = as_of(state);
+	struct fake_obj obj;
+	unsigned prot;
+	paddr_t pa;
+	char c;
+
+	obj_init(&obj);
+	assert_int_equal(mm_as_map_object(as, BASE, 2 * PAGE, RW, 0,
+	    &obj_ops, &obj, 0), 0);
+	assert_int_equal(mm_as_fault(as, BASE + PAGE, MM_ACCESS_READ), 0);
+	assert_int_equal(mm_pt_query(as->root, BASE + PAGE, &pa, &prot), 0);
+	assert_true(pa != obj.frames[1]);
+	assert_true(prot & MM_PROT_WRITE);	/* private: no one to tell */
+	assert_int_equal(obj.reads, 1);
+	assert_int_equal(mm_as_write(as, BASE + PAGE, "w", 1), 0);
+	assert_int_equal(((char *)mm_phys_to_virt(obj.frames[1]))[0], 'B');
+	assert_int_equal(mm_as_read(as, &c, BASE + PAGE, 1), 0);
+	assert_int_equal(c, 'w');
+	/* Reading an untouched page of an object fills it from the object. */
+	assert_int_equal(mm_as_read(as, &c, BASE + 10, 1), 0);
+	assert_int_equal(c, 'A');
+	/* DONTNEED: the object's bytes again, not zeros. */
+	assert_int_equal(mm_as_discard(as, BASE + PAGE, PAGE), 0);
+	assert_int_equal(mm_as_read(as, &c, BASE + PAGE, 1), 0);
+	assert_int_equal(c, 'B');
+	assert_int_equal(mm_as_unmap(as, BASE, 2 * PAGE), 0);
+	obj_fini(&obj);
+}
+
+/* Past the object's end: the object's error (SIGBUS), nothing mapped. */
+static void test_object_past_end(void **state)
+{
+	struct mm_as *as = as_of(state);
+	struct fake_obj obj;
+	char c;
+
+	obj_init(&obj);
+	assert_int_equal(mm_as_map_object(as, BASE, 4 * PAGE, MM_PROT_READ,
+	    MM_AREA_OBJSHARED, &obj_ops, &obj, 2), 0);
+	assert_int_equal(mm_as_fault(as, BASE + PAGE, MM_ACCESS_READ), 0);
+	assert_int_equal(mm_as_fault(as, BASE + 2 * PAGE, MM_ACCESS_READ),
+	    -ENXIO);
+	assert_false(present(as, BASE + 2 * PAGE));
+	assert_int_equal(mm_as_read(as, &c, BASE + 3 * PAGE, 1), -ENXIO);
+	assert_int_equal(mm_as_fault(as, BASE, MM_ACCESS_WRITE), -EACCES);
+	assert_int_equal(mm_as_map_object(as, BASE, PAGE, RW, 0, &obj_ops,
+	    &obj, UINT64_MAX), -EINVAL);
+	assert_int_equal(mm_as_unmap(as, BASE, 4 * PAGE), 0);
+	obj_fini(&obj);
+}
+
+/* Splits keep the offsets; merges need one run of the same object. */
+static void test_object_split_merge(void **state)
+{
+	struct mm_as *as = as_of(state);
+	struct fake_obj obj;
+	char c;
+
+	obj_init(&obj);
+	assert_int_equal(mm_as_map_object(as, BASE, 4 * PAGE, RW,
+	    MM_AREA_OBJSHARED, &obj_ops, &obj, 0), 0);
+	assert_int_equal(mm_as_protect(as, BASE + PAGE, PAGE, MM_PROT_READ), 0);
+	assert_int_equal(count_areas(as), 3);
+	assert_int_equal(obj.refs, 3);
+	assert_true(mm_as_find(as, BASE + 2 * PAGE)->pgoff == 2);
+	assert_int_equal(mm_as_read(as, &c, BASE + 3 * PAGE, 1), 0);
+	assert_int_equal(c, 'D');
+	assert_int_equal(mm_as_protect(as, BASE + PAGE, PAGE, RW), 0);
+	assert_int_equal(count_areas(as), 1);
+	assert_int_equal(obj.refs, 1);
+	/* A hole refilled with the same pages merges back... */
+	assert_int_equal(mm_as_unmap(as, BASE + PAGE, PAGE), 0);
+	assert_int_equal(obj.refs, 2);
+	assert_int_equal(mm_as_map_object(as, BASE + PAGE, PAGE, RW,
+	    MM_AREA_OBJSHARED, &obj_ops, &obj, 1), 0);
+	assert_int_equal(count_areas(as), 1);
+	assert_int_equal(obj.refs, 1);
+	/* ...with other pages of it, it does not. */
+	assert_int_equal(mm_as_map_object(as, BASE + PAGE, PAGE, RW,
+	    MM_AREA_OBJSHARED, &obj_ops, &obj, 3), 0);
+	assert_int_equal(count_areas(as), 3);
+	assert_int_equal(mm_as_read(as, &c, BASE + PAGE, 1), 0);
+	assert_int_equal(c, 'D');
+	/* mremap: the pages and the offsets move along. */
+	assert_int_equal(mm_as_move(as, BASE + 2 * PAGE, 2 * PAGE,
+	    BASE + 32 * PAGE), 0);
+	assert_true(mm_as_find(as, BASE + 33 * PAGE)->pgoff == 2);
+	assert_int_equal(mm_as_read(as, &c, BASE + 33 * PAGE, 1), 0);
+	assert_int_equal(c, 'D');
+	mm_as_destroy(as);
+	assert_int_equal(obj.refs, 0);
+	obj_fini(&obj);
+	assert_int_equal(mm_as_init(as, kernel_root), 0);
+}
+
+/* The object sleeps and the area goes meanwhile: nothing is mapped. */
+static void test_object_changes_while_asleep(void **state)
+{
+	struct mm_as *as = as_of(state);
+	struct fake_obj obj;
+
+	obj_init(&obj);
+	assert_int_equal(mm_as_map_object(as, BASE, 2 * PAGE, RW,
+	    MM_AREA_OBJSHARED, &obj_ops, &obj, 0), 0);
+	obj.unmap_on_page = as;
+	assert_int_equal(mm_as_fault(as, BASE, MM_ACCESS_READ), 0);
+	assert_false(present(as, BASE));
+	assert_null(mm_as_find(as, BASE));
+	assert_int_equal(mm_as_fault(as, BASE, MM_ACCESS_READ), -EFAULT);
+	obj_fini(&obj);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +684,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_discard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_frames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_move, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_object_shared, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_object_private, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_object_past_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_object_split_merge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_object_changes_while_asleep,
+		    setup, teardown),
 	};
 
 	fake_mem_init();
