@@ -121,8 +121,30 @@ def spec_from_options(opts):
         raise UserError("no program given")
     if items[1:2] == ["--"]:
         items = items[:1] + items[2:]
+    common["files"] = common["files"] + argument_files(opts, items[1:])
     return image.Spec(program=items[0], args=items[1:], cwd=opts.cwd,
-                      **common), None
+                      package_files=not opts.no_package_files, **common), None
+
+
+def argument_files(opts, args):
+    """Arguments naming host files by relative path (`python3 server.py`)
+    are packed at that path under the guest's working directory, so the
+    program finds them where the host did."""
+    if opts.no_arg_files:
+        return []
+    cwd = opts.cwd or "/"
+    out = []
+    for a in args:
+        if a.startswith("-") or os.path.isabs(a) or not os.path.isfile(a):
+            continue
+        rel = os.path.normpath(a)
+        if rel.startswith(".."):
+            continue
+        out.append(f"{a}:{os.path.join(cwd, rel)}")
+        if not opts.quiet:
+            print(f"tessera: packing {a} (named in the arguments) as "
+                  f"{os.path.join(cwd, rel)}", file=sys.stderr)
+    return out
 
 
 def spec_from_image_config(opts, items, common):
@@ -154,8 +176,10 @@ def spec_from_image_config(opts, items, common):
 
 
 def settings_from(opts):
-    """Run settings given on the command line (None where not given)."""
-    return {"mem": opts.mem, "smp": opts.smp, "net": opts.net,
+    """Run settings given on the command line (None where not given);
+    port forwards imply user networking."""
+    net = opts.net or ("user" if opts.port else None)
+    return {"mem": opts.mem, "smp": opts.smp, "net": net,
             "ports": opts.port or None, "machine": opts.machine}
 
 
@@ -505,6 +529,13 @@ def add_source_options(p):
     g.add_argument("--dir", action="append", default=[],
                    metavar="HOST[:GUEST]", help="an extra directory to pack")
     g.add_argument("--cwd", metavar="DIR", help="working directory (/)")
+    g.add_argument("--no-package-files", action="store_true",
+                   help="pack only the program and its libraries, not the "
+                        "rest of its Debian package (configuration, "
+                        "Python's standard library, ...)")
+    g.add_argument("--no-arg-files", action="store_true",
+                   help="do not pack host files named by relative path in "
+                        "the arguments")
     p.add_argument("command", nargs=argparse.REMAINDER,
                    metavar="PROGRAM [ARGS...]",
                    help="the program and its arguments (after -- if they "

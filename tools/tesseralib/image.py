@@ -21,7 +21,7 @@ import os
 import stat
 import tempfile
 
-from . import cpio, elfdeps
+from . import cpio, debpkg, elfdeps
 from .paths import PathError, guest_of, resolve_in_root
 
 TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -52,7 +52,8 @@ class Spec:
     """Everything an image is made of."""
 
     def __init__(self, program=None, root=None, args=(), env=(), cwd=None,
-                 files=(), dirs=(), settings=None, argv0=None):
+                 files=(), dirs=(), settings=None, argv0=None,
+                 package_files=True):
         self.program = program      # host ELF (HOST[:GUEST]), or the guest
         self.root = root            # path of the program under root
         self.args = list(args)      # argv[1:]
@@ -62,6 +63,7 @@ class Spec:
         self.dirs = list(dirs)
         self.settings = dict(settings or {})
         self.argv0 = argv0
+        self.package_files = package_files   # see debpkg.py
 
 
 # ---- a host program and its libraries ----
@@ -93,6 +95,47 @@ def add_host_program(tree, spec):
         _add_host_file(tree, guest, host, exec_bit=True)
         return guest, []
     return add_dynamic(tree, os.path.abspath(host), guest)
+
+
+def add_package_files(tree, program):
+    """The rest of the program's Debian source package (debpkg.py), and
+    the libraries its shared objects (Python's extension modules) need."""
+    _, paths = debpkg.package_paths(program)
+    placed = {}
+    for host, whole in paths:
+        for path in _walk(host) if whole else [host]:
+            _add_package_path(tree, path, placed)
+
+
+def _walk(top):
+    yield top
+    for d, dirs, files in os.walk(top):
+        for n in sorted(dirs + files):
+            yield os.path.join(d, n)
+
+
+def _add_package_path(tree, path, placed):
+    if path in tree.entries:
+        return
+    if os.path.islink(path):
+        tree.add_symlink(path, os.readlink(path))
+    elif os.path.isdir(path):
+        tree.add_dir(path, stat.S_IMODE(os.stat(path).st_mode))
+    elif os.path.isfile(path) and os.access(path, os.R_OK):
+        _add_host_file(tree, path, path)
+        if ".so" in os.path.basename(path) and elfdeps.is_elf(path):
+            _add_library_deps(tree, path, placed)
+
+
+def _add_library_deps(tree, lib, placed):
+    """A shared object's DT_NEEDED libraries, at the paths ld.so opens."""
+    try:
+        _, libs, _ = elfdeps.dependencies(lib)
+    except elfdeps.ElfError:
+        return      # a plugin whose own libraries are absent: skip it
+    for dep in libs:
+        for path in [dep.guest] + dep.aliases:
+            _place(tree, path, dep.host, placed)
 
 
 def add_dynamic(tree, host, guest):
@@ -244,6 +287,9 @@ def build_tree(spec, progress):
         m.add_file(tree, f)
     for d in spec.dirs:
         m.add_dir(tree, d)
+    if spec.root is None and spec.package_files:
+        # after --file/--dir, which win where both give a path
+        add_package_files(tree, spec.program.split(":", 1)[0])
     cwd = m.guest_path(spec.cwd or "/")
     _set_file(tree, m.MANIFEST_PATH, m.manifest_text(program, argv, env, cwd))
     _set_file(tree, RUN_JSON, run_json(spec.settings))
