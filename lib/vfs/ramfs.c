@@ -337,4 +337,5 @@ const struct vfs_vnode_ops ramfs_vnode_ops = {
 	.readdir = rdir_readdir,
 	.seek_data = ramfs_seek_data,
 	.fallocate = ramfs_fallocate,
+	.map_page = ramfs_map_page,
 };

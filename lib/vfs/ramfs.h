@@ -76,6 +76,8 @@ int ramfs_setattr(struct vfs_vnode *vn, const struct vfs_attr *a);
 int64_t ramfs_seek_data(struct vfs_vnode *vn, uint64_t off, int whence);
 int ramfs_fallocate(struct vfs_vnode *vn, int mode, uint64_t off,
 		    uint64_t len);
+int ramfs_map_page(struct vfs_vnode *vn, uint64_t pgoff, bool write,
+		   uint64_t *phys);
 ssize_t ramfs_readlink(struct vfs_vnode *vn, char *buf, size_t len);
 void ramfs_evict(struct vfs_vnode *vn);
 int ramfs_statfs(struct vfs_sb *sb, struct vfs_statfs *sf);

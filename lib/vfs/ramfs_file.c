@@ -1,8 +1,8 @@
 /*
  * ramfs file contents and attributes: read, write, truncate, holes,
- * fallocate, and freeing an inode.  Pages come from lib/mm's frame
- * allocator; when it (or the instance's size limit) runs dry a write
- * stops where it is and reports what it did, or -ENOSPC.
+ * fallocate, shared mappings and freeing an inode.  Pages come from
+ * lib/mm's frame allocator; when it (or the instance's size limit) runs
+ * dry a write stops where it is and reports what it did, or -ENOSPC.
  */
 #include <string.h>
 
@@ -111,6 +111,32 @@ ramfs_write(struct vfs_vnode *vn, struct vfs_uio *u, uint64_t off)
 	vfs_vnode_touch(vn, VFS_ATTR_MTIME | VFS_ATTR_CTIME);
 	/* a write by an unprivileged owner drops set-id bits: skipped, no users */
 	return (ssize_t)done;
+}
+
+/*
+ * MAP_SHARED: the mapping and the file share the page's frame, which
+ * then has two owners, so a truncate, a hole punched or the file's end
+ * leaves it to the mapping until munmap.  A hole is filled now: the
+ * program is about to touch it.
+ */
+int
+ramfs_map_page(struct vfs_vnode *vn, uint64_t pgoff, bool write,
+	       uint64_t *phys)
+{
+	char *page;
+
+	if (vn->fops != NULL || !VFS_ISREG(vn->mode))
+		return -ENODEV;		/* a device or synthetic file */
+	if (pgoff >= (vn->size + PAGE - 1) / PAGE)
+		return -ENXIO;
+	if ((page = page_for_write(vn, pgoff)) == NULL)
+		return -ENOSPC;
+	*phys = mm_virt_to_phys(page);
+	if (!mm_frame_ref(*phys))
+		return -ENOMEM;		/* 65535 mappings of one page */
+	if (write)			/* as Linux's page_mkwrite */
+		vfs_vnode_touch(vn, VFS_ATTR_MTIME | VFS_ATTR_CTIME);
+	return 0;
 }
 
 /* Zeroes [off, end of its page) if that page exists. */

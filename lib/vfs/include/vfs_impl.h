@@ -80,6 +80,18 @@ struct vfs_vnode_ops {
 	int64_t (*seek_data)(struct vfs_vnode *vn, uint64_t off, int whence);
 	int (*fallocate)(struct vfs_vnode *vn, int mode, uint64_t off,
 			 uint64_t len);
+	/*
+	 * optional (mmap MAP_SHARED, regular files): the physical frame
+	 * holding page pgoff of the file, given with an owner of its own
+	 * (lib/mm's mm_frame_ref; the caller lets go with mm_frame_free), so
+	 * the frame outlives a truncate or the file while mapped.  A hole
+	 * within the size gets a page.  write: the page is about to be
+	 * written through a mapping.  -ENXIO if the page lies wholly past
+	 * the end of the file (SIGBUS), -ENOSPC, -ENOMEM, -EIO.  NULL:
+	 * MAP_SHARED answers -ENODEV.
+	 */
+	int (*map_page)(struct vfs_vnode *vn, uint64_t pgoff, bool write,
+			uint64_t *phys);
 };
 
 struct vfs_sb_ops {

@@ -2,7 +2,7 @@
  * Files on ramfs: hard links and link counts, unlink while open, reading
  * a directory while it changes, sparse files and SEEK_DATA/SEEK_HOLE,
  * running out of space, truncation, the open flags, user-memory faults,
- * attributes and timestamps.
+ * attributes and timestamps, the pages MAP_SHARED maps.
  */
 #include <stdlib.h>
 #include <stdio.h>
@@ -468,6 +468,59 @@ test_attributes(void **state)
 	fake_clock = 1000000000;
 }
 
+/* MAP_SHARED's page: the file's own frame, alive while mapped. */
+static void
+test_map_page(void **state)
+{
+	struct vfs_file *f;
+	struct vfs_vnode *vn;
+	uint64_t pa, hole, pa2;
+	size_t before;
+	char *page;
+
+	vt_fresh_dir("mmap");
+	vt_put("m", "mapped");
+	f = vt_open("m", VFS_O_RDWR, 0);
+	vn = f->vn;
+	assert_non_null(vn->ops->map_page);
+	assert_int_equal(vn->ops->map_page(vn, 0, false, &pa), 0);
+	assert_int_equal(mm_frame_refs(pa), 2);		/* the file's, ours */
+	page = mm_phys_to_virt(pa);
+	assert_memory_equal(page, "mapped", 6);
+	/* Stores through the mapping are the file's bytes, and back. */
+	page[0] = 'M';
+	assert_string_equal(vt_get("m"), "Mapped");
+	assert_int_equal(vt_write(f, "X", 1), 1);
+	assert_int_equal(page[0], 'X');
+	/* The page holding the end is fine, the next is past it. */
+	assert_int_equal(vn->ops->map_page(vn, 1, false, &hole), -ENXIO);
+	/* A hole within the size gets a page, zeroed, counted in blocks. */
+	assert_int_equal(vfs_ftruncate(f, 3 * 4096), 0);
+	assert_int_equal(vn->ops->map_page(vn, 2, true, &hole), 0);
+	assert_int_equal(((char *)mm_phys_to_virt(hole))[100], 0);
+	assert_int_equal(vt_stat("m").st_blocks, 16);
+	assert_int_equal(vn->ops->map_page(vn, 2, false, &pa2), 0);
+	assert_true(pa2 == hole);
+	assert_int_equal(mm_frame_refs(hole), 3);
+	mm_frame_free(pa2);
+	/* Truncated away or unlinked, the file lets go; we still hold them. */
+	assert_int_equal(vfs_ftruncate(f, 0), 0);
+	assert_int_equal(mm_frame_refs(hole), 1);
+	assert_int_equal(vfs_unlink(&ctx, NULL, "m", 0), 0);
+	vfs_file_put(f);
+	assert_int_equal(mm_frame_refs(pa), 1);
+	assert_int_equal(page[0], 'X');
+	/* The last owners were ours. */
+	before = mm_frames_free_count();
+	mm_frame_free(hole);
+	mm_frame_free(pa);
+	assert_int_equal(mm_frames_free_count(), before + 2);
+	/* An empty file has no page to share. */
+	f = vt_open("m2", VFS_O_RDWR | VFS_O_CREAT, 0644);
+	assert_int_equal(f->vn->ops->map_page(f->vn, 0, false, &pa), -ENXIO);
+	vfs_file_put(f);
+}
+
 int
 main(void)
 {
@@ -482,6 +535,7 @@ main(void)
 		cmocka_unit_test(test_enospc_limit),
 		cmocka_unit_test(test_enospc_memory),
 		cmocka_unit_test(test_attributes),
+		cmocka_unit_test(test_map_page),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
