@@ -175,11 +175,27 @@ vfs_getdents64(struct vfs_file *f, struct vfs_uio *u)
 	return f->ops->getdents(f, u);
 }
 
+static int
+do_fsync(struct vfs_file *f, bool datasync)
+{
+	if (f->flags & VFS_O_PATH)
+		return -EBADF;
+	/* in-memory files (no op) have nothing to write back */
+	if (f->vn == NULL || f->vn->ops->fsync == NULL)
+		return 0;
+	return f->vn->ops->fsync(f->vn, datasync);
+}
+
 int
 vfs_fsync(struct vfs_file *f)
 {
-	/* Everything lives in memory: nothing to write back. */
-	return (f->flags & VFS_O_PATH) ? -EBADF : 0;
+	return do_fsync(f, false);
+}
+
+int
+vfs_fdatasync(struct vfs_file *f)
+{
+	return do_fsync(f, true);
 }
 
 int
@@ -230,8 +246,17 @@ vnode_write(struct vfs_file *f, struct vfs_uio *u, uint64_t *off)
 		return -EINVAL;
 	if (f->flags & VFS_O_APPEND)
 		*off = f->vn->size;
-	if ((n = f->vn->ops->write(f->vn, u, *off)) > 0)
+	if ((n = f->vn->ops->write(f->vn, u, *off)) > 0) {
 		*off += (uint64_t)n;
+		/* O_SYNC/O_DSYNC: durable before the call returns */
+		if ((f->flags & VFS_O_DSYNC) && f->vn->ops->fsync != NULL) {
+			int err = f->vn->ops->fsync(f->vn,
+				(f->flags & VFS_O_SYNC) != VFS_O_SYNC);
+
+			if (err)
+				return err;
+		}
+	}
 	return n;
 }
 

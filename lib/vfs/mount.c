@@ -7,6 +7,26 @@
 #include "vfs_priv.h"
 
 static struct vfs_vnode *root;
+static struct vfs_sb *mounted;	/* every instance mounted, by mnext */
+
+static void
+list_mounted(struct vfs_sb *sb)
+{
+	sb->mnext = mounted;
+	mounted = sb;
+}
+
+static void
+unlist_mounted(struct vfs_sb *sb)
+{
+	struct vfs_sb **p;
+
+	for (p = &mounted; *p != NULL; p = &(*p)->mnext)
+		if (*p == sb) {
+			*p = sb->mnext;
+			break;
+		}
+}
 
 int
 vfs_mount_root(struct vfs_sb *sb)
@@ -15,6 +35,7 @@ vfs_mount_root(struct vfs_sb *sb)
 		return -EBUSY;
 	vfs_vnode_get(sb->root);
 	root = sb->root;
+	list_mounted(sb);
 	return 0;
 }
 
@@ -45,6 +66,7 @@ vfs_mount(struct vfs_ctx *c, const char *path, struct vfs_sb *sb)
 	nd.vn->mounted = sb;
 	sb->covered = nd.vn;		/* keeps namei's reference */
 	nd.vn->sb->mounts_inside++;
+	list_mounted(sb);
 	nd.vn = NULL;
 	vfs_nd_release(&nd);
 	return 0;
@@ -55,6 +77,7 @@ vfs_umount(struct vfs_ctx *c, const char *path)
 {
 	struct vfs_nd nd;
 	struct vfs_sb *sb;
+	bool gone = false;
 	int err;
 
 	err = vfs_namei(c, NULL, path, VFS_LOOKUP_FOLLOW, &nd);
@@ -65,14 +88,49 @@ vfs_umount(struct vfs_ctx *c, const char *path)
 		err = -EINVAL;
 	else if (sb->open_files != 0 || sb->mounts_inside != 0)
 		err = -EBUSY;
+	else if (sb->ops->umount != NULL && (err = sb->ops->umount(sb)) != 0)
+		;	/* could not write it back: stays mounted */
 	else {
 		sb->covered->mounted = NULL;
 		sb->covered->sb->mounts_inside--;
 		vfs_vnode_put(sb->covered);
 		sb->covered = NULL;
+		unlist_mounted(sb);
+		gone = sb->ops->umount != NULL;
 	}
 	vfs_nd_release(&nd);
+	if (gone) {
+		/* the filesystem frees itself with its last vnode */
+		struct vfs_vnode *r = sb->root;
+
+		sb->root = NULL;
+		vfs_vnode_put(r);
+	}
 	return err;
+}
+
+int
+vfs_syncfs(struct vfs_sb *sb)
+{
+	return sb->ops->sync != NULL ? sb->ops->sync(sb) : 0;
+}
+
+int
+vfs_sync_all(void)
+{
+	struct vfs_sb *sb;
+	int err = 0, e;
+
+	for (sb = mounted; sb != NULL; sb = sb->mnext)
+		if ((e = vfs_syncfs(sb)) != 0 && err == 0)
+			err = e;
+	return err;
+}
+
+int
+vfs_sb_shutdown(struct vfs_sb *sb)
+{
+	return sb->ops->umount != NULL ? sb->ops->umount(sb) : vfs_syncfs(sb);
 }
 
 int

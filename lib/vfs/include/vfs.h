@@ -274,8 +274,35 @@ int vfs_mount_root(struct vfs_sb *sb);
 struct vfs_vnode *vfs_root(void);	/* not referenced */
 /* Mounts sb on the directory at path: -ENOTDIR, -EBUSY if already mounted. */
 int vfs_mount(struct vfs_ctx *c, const char *path, struct vfs_sb *sb);
-/* -EBUSY while files of sb are open or something is mounted inside it. */
+/* -EBUSY while files of sb are open or something is mounted inside it.
+ * A disk filesystem is synced and marked clean first (an I/O error
+ * leaves it mounted); its memory goes with its last vnode. */
 int vfs_umount(struct vfs_ctx *c, const char *path);
+
+/* Writes back everything of one mounted instance and flushes its disk
+ * (syncfs), or of every mounted instance (sync): 0 or the first error. */
+int vfs_syncfs(struct vfs_sb *sb);
+int vfs_sync_all(void);
+/* The end of the system: sb synced and marked clean, left mounted (for
+ * the root, which is never unmounted). */
+int vfs_sb_shutdown(struct vfs_sb *sb);
+
+/* ---- disk filesystems ------------------------------------------------ */
+
+struct blk_dev;
+
+#define VFS_MOUNT_RDONLY	0x1
+
+/*
+ * An ext2 instance on dev (lib/block), ready for vfs_mount/_root.
+ * Read-write for ext2 (filetype, sparse_super, large_file, resize_inode,
+ * dir_index, ext_attr); read-only when VFS_MOUNT_RDONLY, the device is
+ * read-only, or the image has features we only read (ext3's journal,
+ * ext4's extents/64bit/flex_bg/metadata_csum, unknown RO_COMPAT bits).
+ * -EINVAL for no ext2 superblock or unknown INCOMPAT features, -EIO
+ * (with a console line) for corrupt metadata, -ENOMEM.
+ */
+int vfs_ext2_mount(struct blk_dev *dev, unsigned flags, struct vfs_sb **out);
 
 /* ---- calls mirroring the system calls --------------------------------- */
 
@@ -362,6 +389,7 @@ int vfs_futimens(struct vfs_file *f, const struct vfs_timespec times[2]);
 int vfs_fstatfs(struct vfs_file *f, struct vfs_statfs *sf);
 int vfs_fchdir(struct vfs_ctx *c, struct vfs_file *f);
 int vfs_fsync(struct vfs_file *f);
+int vfs_fdatasync(struct vfs_file *f);
 /* mode 0 or KEEP_SIZE (reserve), PUNCH_HOLE|KEEP_SIZE */
 int vfs_fallocate(struct vfs_file *f, int mode, int64_t off, int64_t len);
 

@@ -80,6 +80,9 @@ struct vfs_vnode_ops {
 	int64_t (*seek_data)(struct vfs_vnode *vn, uint64_t off, int whence);
 	int (*fallocate)(struct vfs_vnode *vn, int mode, uint64_t off,
 			 uint64_t len);
+	/* optional: make the file's data (and, unless datasync, its
+	 * metadata) durable; NULL: nothing to write back */
+	int (*fsync)(struct vfs_vnode *vn, bool datasync);
 	/*
 	 * optional (mmap MAP_SHARED, regular files): the physical frame
 	 * holding page pgoff of the file, given with an owner of its own
@@ -97,6 +100,15 @@ struct vfs_vnode_ops {
 struct vfs_sb_ops {
 	void (*evict)(struct vfs_vnode *vn);	/* refs reached 0: free it */
 	int (*statfs)(struct vfs_sb *sb, struct vfs_statfs *sf);
+	/* optional (disk filesystems): write back everything, flush */
+	int (*sync)(struct vfs_sb *sb);
+	/*
+	 * optional: the instance goes away (vfs_umount, vfs_sb_shutdown):
+	 * sync and mark it clean.  An error leaves it mounted.  After a
+	 * vfs_umount the core drops sb->root; the filesystem frees itself
+	 * (and sb) when its last vnode is evicted.
+	 */
+	int (*umount)(struct vfs_sb *sb);
 };
 
 struct vfs_sb {
@@ -108,6 +120,7 @@ struct vfs_sb {
 	unsigned mounts_inside;
 	bool rdonly;			/* -EROFS for the program's changes */
 	void *priv;
+	struct vfs_sb *mnext;		/* the mounted instances (mount.c) */
 };
 
 struct vfs_vnode {
