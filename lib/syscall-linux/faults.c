@@ -20,6 +20,8 @@ bool arch_user_fault_hook(uint64_t addr, uint64_t error, bool from_user)
 	else if (error & PF_INSN)
 		access = MM_ACCESS_EXEC;
 	r = mm_as_fault(&current->as, addr, access);
+	cur_thread()->fault_addr = addr;	/* for the signal, if any */
+	cur_thread()->fault_err = r;
 	if (r == -ENOMEM) {
 		/* What Linux's OOM killer would do to the only process. */
 		printk("tessera: out of memory: killing the program "
@@ -27,6 +29,20 @@ bool arch_user_fault_hook(uint64_t addr, uint64_t error, bool from_user)
 		proc_exit(128 + SIGKILL);
 	}
 	return r == 0;
+}
+
+/*
+ * Whether the fault at addr was a file mapping's page that cannot be had:
+ * past the end of the file, or the filesystem failing (Linux's SIGBUS).
+ */
+static bool bus_error(uint64_t addr)
+{
+	struct lthread *lt = cur_thread();
+
+	if (lt->fault_addr != addr)
+		return false;
+	return lt->fault_err == -ENXIO || lt->fault_err == -EIO ||
+	    lt->fault_err == -ENOSPC || lt->fault_err == -ENODEV;
 }
 
 /* The signal, si_code and si_addr Linux gives for a CPU exception. */
@@ -54,6 +70,10 @@ static void signal_for_trap(const struct trapframe *tf)
 		return;
 	case 14:
 		addr = read_cr2();
+		if (bus_error(addr)) {	/* a file page past its end */
+			signal_force(SIGBUS, BUS_ADRERR, addr);
+			return;
+		}
 		signal_force(SIGSEGV, mm_as_find(&current->as, addr) ?
 			     SEGV_ACCERR : SEGV_MAPERR, addr);
 		return;

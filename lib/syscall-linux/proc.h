@@ -42,6 +42,8 @@ struct lthread {
 	uint32_t rseq_len;
 	uint64_t sigmask;
 	struct sigstate sig;
+	uint64_t fault_addr;		/* the last page fault, for its signal */
+	int fault_err;			/* and mm_as_fault's answer (faults.c) */
 };
 
 extern struct proc *current;
@@ -61,6 +63,9 @@ typedef long (*syscall_fn)(long, long, long, long, long, long);
 
 /* Ends the program with a Linux wait status byte. */
 void proc_exit(int status) __attribute__((noreturn));
+
+/* The open file a file mapping shows (not referenced), or NULL. */
+struct vfs_file *mmap_area_file(const struct mm_area *a);
 
 /* Randomness for AT_RANDOM, getrandom and ASLR. */
 void random_fill(void *buf, size_t n);

@@ -1,10 +1,31 @@
-/* brk and anonymous mmap/munmap/mprotect over lib/mm's address space. */
+/*
+ * brk, mmap/munmap/mprotect/mremap/madvise/mincore/msync over lib/mm's
+ * address space.  A file mapping is an area showing a "filemap" object
+ * (an open file, referenced): MAP_SHARED maps the file's own pages
+ * (vnode op map_page), MAP_PRIVATE copies them on first touch; either
+ * way pages come on demand, and a page wholly past the end of the file
+ * is SIGBUS (lib/mm says -ENXIO).
+ */
+#include <string.h>
+
 #include "fs.h"
 #include "proc.h"
 #include "syscalls.h"
+#include "vfs_impl.h"
 
 #define PAGE		MM_PAGE_SIZE
 #define BRK_MAX		(1ull << 40)	/* how far the break may grow */
+
+/* The flags MAP_SHARED_VALIDATE knows (Linux's LEGACY_MAP_MASK). */
+#define L_MAP_32BIT	0x40
+#define L_MAP_UNINITIALIZED 0x4000000
+#define L_MAP_HUGE_MASK	(0x3full << 26)
+#define KNOWN_FLAGS	(L_MAP_TYPE | L_MAP_FIXED | L_MAP_ANONYMOUS | \
+			 L_MAP_32BIT | L_MAP_GROWSDOWN | L_MAP_DENYWRITE | \
+			 L_MAP_EXECUTABLE | L_MAP_LOCKED | L_MAP_NORESERVE | \
+			 L_MAP_POPULATE | L_MAP_NONBLOCK | L_MAP_STACK | \
+			 L_MAP_HUGETLB | L_MAP_FIXED_NOREPLACE | \
+			 L_MAP_UNINITIALIZED | L_MAP_HUGE_MASK)
 
 static unsigned prot_from_linux(long prot)
 {
@@ -54,6 +75,8 @@ static long mmap_flags_ok(long flags)
 	if (type != L_MAP_PRIVATE && type != L_MAP_SHARED &&
 	    type != L_MAP_SHARED_VALIDATE)
 		return -EINVAL;
+	if (type == L_MAP_SHARED_VALIDATE && (flags & ~KNOWN_FLAGS))
+		return -EOPNOTSUPP;	/* MAP_SYNC and the unknown */
 	if (flags & L_MAP_HUGETLB)
 		return -EINVAL;		/* no hugetlbfs */
 	return 0;
@@ -89,58 +112,114 @@ static long mmap_place(struct mm_as *as, uint64_t addr, uint64_t len, long flags
 	return *where ? 0 : -ENOMEM;
 }
 
-/*
- * A file mapping must name a regular file opened for reading.  Shared
- * mappings of files need pages shared with the file's cache, which ramfs
- * does not offer yet: they are refused as a filesystem without mmap would.
- */
-static long mmap_file_check(long fd, long prot, long flags)
-{
-	struct vfs_file *f = fd_file(fd);
-	struct vfs_stat st;
+/* ---- file mappings ---- */
 
-	if (!f)
-		return -EBADF;
-	if (vfs_fstat(f, &st) || !VFS_ISREG(st.st_mode))
-		return -ENODEV;
-	if ((vfs_file_flags(f) & VFS_O_ACCMODE) == VFS_O_WRONLY)
-		return -EACCES;
-	if ((flags & L_MAP_TYPE) != L_MAP_PRIVATE)
-		return -ENODEV;
-	(void)prot;
+struct filemap {
+	unsigned refs;		/* areas showing it, and mmap while it works */
+	struct vfs_file *f;	/* referenced: the file outlives close/unlink */
+};
+
+static void filemap_get(void *obj)
+{
+	((struct filemap *)obj)->refs++;
+}
+
+static void filemap_put(void *obj)
+{
+	struct filemap *m = obj;
+
+	if (--m->refs)
+		return;
+	vfs_file_put(m->f);
+	mm_free(m);
+}
+
+/* Pages in the file: the one holding its last byte is the last mappable. */
+static uint64_t file_pages(struct vfs_vnode *vn)
+{
+	return vn->size / PAGE + (vn->size % PAGE != 0);
+}
+
+static int filemap_page(void *obj, uint64_t pgoff, bool write, paddr_t *pa)
+{
+	struct vfs_vnode *vn = ((struct filemap *)obj)->f->vn;
+
+	return vn->ops->map_page(vn, pgoff, write, pa);
+}
+
+/* A private copy: the file's bytes, zeros after its end. */
+static int filemap_read(void *obj, uint64_t pgoff, void *dst)
+{
+	struct filemap *m = obj;
+	struct vfs_uio u;
+	ssize_t n;
+
+	if (pgoff >= file_pages(m->f->vn))
+		return -ENXIO;
+	vfs_uio_kernel(&u, dst, PAGE);
+	n = vfs_pread(m->f, &u, (int64_t)(pgoff * PAGE));
+	if (n < 0)
+		return n == -ENOMEM ? -ENOMEM : -EIO;
+	memset((char *)dst + n, 0, PAGE - (size_t)n);
 	return 0;
 }
 
-/*
- * MAP_PRIVATE of a file: the area is anonymous memory filled now with the
- * file's bytes (past the end of the file: zeros).  Later writes to the
- * file are not seen, which POSIX leaves unspecified for private maps.
- */
-static long mmap_file_fill(struct mm_as *as, struct vfs_file *f, uint64_t va,
-			   uint64_t len, uint64_t off)
+static const struct mm_object_ops filemap_ops = {
+	.page = filemap_page,
+	.read = filemap_read,
+	.get = filemap_get,
+	.put = filemap_put,
+};
+
+struct vfs_file *mmap_area_file(const struct mm_area *a)
 {
-	char *buf = mm_alloc(64 * 1024);
-	struct vfs_uio u;
-	uint64_t done = 0;
-	long r = 0;
+	return a->ops == &filemap_ops ? ((struct filemap *)a->obj)->f : NULL;
+}
 
-	if (!buf)
+/*
+ * A file mapping must name a regular file opened for reading; a shared
+ * writable one, a file opened for writing too (and not append-only).
+ * Shared mappings need the filesystem's pages (map_page): without them
+ * the answer is -ENODEV, as from a filesystem without mmap.
+ */
+static long mmap_file_check(struct vfs_file *f, long prot, long flags)
+{
+	int acc;
+
+	if (!f || (f->flags & VFS_O_PATH))
+		return -EBADF;
+	if (!f->vn || !VFS_ISREG(f->vn->mode))
+		return -ENODEV;		/* pipes, sockets, directories */
+	acc = vfs_file_flags(f) & VFS_O_ACCMODE;
+	if (acc == VFS_O_WRONLY)
+		return -EACCES;
+	if ((flags & L_MAP_TYPE) == L_MAP_PRIVATE)
+		return 0;
+	if ((prot & L_PROT_WRITE) &&
+	    (acc != VFS_O_RDWR || (vfs_file_flags(f) & VFS_O_APPEND)))
+		return -EACCES;
+	if (!f->vn->ops->map_page || f->vn->fops)
+		return -ENODEV;
+	return 0;
+}
+
+/* Maps [where, where+len) to the file of fd from byte off on. */
+static long mmap_file(struct mm_as *as, struct vfs_file *f, uint64_t where,
+		      uint64_t len, long prot, long flags, uint64_t off)
+{
+	struct filemap *m = mm_alloc(sizeof(*m));
+	unsigned aflags = (flags & L_MAP_TYPE) == L_MAP_PRIVATE ? 0 :
+	    MM_AREA_OBJSHARED;
+	long r;
+
+	if (!m)
 		return -ENOMEM;
-	while (done < len) {
-		size_t want = (size_t)MIN(len - done, 64 * 1024ull);
-
-		vfs_uio_kernel(&u, buf, want);
-		r = vfs_pread(f, &u, (int64_t)(off + done));
-		if (r <= 0)
-			break;
-		if (mm_as_write(as, va + done, buf, (size_t)r)) {
-			r = -ENOMEM;
-			break;
-		}
-		done += (uint64_t)r;
-	}
-	mm_free(buf);
-	return r < 0 ? r : 0;
+	m->refs = 1;
+	m->f = vfs_file_get(f);
+	r = mm_as_map_object(as, where, len, prot_from_linux(prot), aflags,
+			     &filemap_ops, m, off / PAGE);
+	filemap_put(m);		/* the area holds its own reference */
+	return r == -EINVAL ? -EOVERFLOW : r;
 }
 
 /* MAP_POPULATE: fault the pages in now; running out is not an error. */
@@ -169,19 +248,18 @@ long sys_mmap(uint64_t addr, uint64_t len, long prot, long flags, int fd,
 		return -ENOMEM;
 	if ((r = mmap_flags_ok(flags)))
 		return r;
-	if (!(flags & L_MAP_ANONYMOUS) && (r = mmap_file_check(fd, prot, flags)))
+	if (!(flags & L_MAP_ANONYMOUS) &&
+	    (r = mmap_file_check(fd_file(fd), prot, flags)))
 		return r;
 	if ((r = mmap_place(as, addr, len, flags, &where)))
 		return r;
-	r = mm_as_map(as, where, len, prot_from_linux(prot),
-		      MM_AREA_ANON | ((flags & L_MAP_STACK) ? MM_AREA_STACK : 0));
+	if (flags & L_MAP_ANONYMOUS)
+		r = mm_as_map(as, where, len, prot_from_linux(prot), MM_AREA_ANON |
+			      ((flags & L_MAP_STACK) ? MM_AREA_STACK : 0));
+	else
+		r = mmap_file(as, fd_file(fd), where, len, prot, flags, off);
 	if (r)
 		return r;
-	if (!(flags & L_MAP_ANONYMOUS) &&
-	    (r = mmap_file_fill(as, fd_file(fd), where, len, off))) {
-		mm_as_unmap(as, where, len);
-		return r;
-	}
 	if (flags & L_MAP_POPULATE)
 		populate(as, where, len, prot_from_linux(prot));
 	return (long)where;
@@ -268,20 +346,33 @@ static bool range_free(uint64_t va, uint64_t len)
 	return true;
 }
 
+/*
+ * Maps [va, va+len) as more of area a: zeros, or the file's next pages.
+ * at is where va's page would be in a (a may have moved since).
+ */
+static long map_more(const struct mm_area *a, uint64_t at, uint64_t va,
+		     uint64_t len)
+{
+	return mm_as_map_object(&current->as, va, len, a->prot, a->flags,
+				a->ops, a->obj,
+				a->ops ? a->pgoff + (at - a->start) / PAGE : 0);
+}
+
 static long mremap_move(uint64_t old, uint64_t old_len, uint64_t new_len,
 			uint64_t dest)
 {
 	struct mm_as *as = &current->as;
-	struct mm_area *a = mm_as_find(as, old);
-	unsigned prot = a->prot, flags = a->flags;
+	struct mm_area a = *mm_as_find(as, old);	/* it goes with the move */
 	long r;
 
-	if ((r = mm_as_move(as, old, old_len, dest)))
-		return r;
-	if (new_len > old_len &&
-	    (r = mm_as_map(as, dest + old_len, new_len - old_len, prot, flags)))
-		return r;
-	return (long)dest;
+	if (a.ops)
+		a.ops->get(a.obj);
+	r = mm_as_move(as, old, old_len, dest);
+	if (!r && new_len > old_len)
+		r = map_more(&a, old + old_len, dest + old_len, new_len - old_len);
+	if (a.ops)
+		a.ops->put(a.obj);
+	return r ? r : (long)dest;
 }
 
 long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, long flags,
@@ -314,7 +405,7 @@ long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, long flags,
 		return (long)old;
 	}
 	if (range_free(old + old_len, new_len - old_len) &&
-	    mm_as_map(as, old + old_len, new_len - old_len, a->prot, a->flags) == 0)
+	    map_more(a, old + old_len, old + old_len, new_len - old_len) == 0)
 		return (long)old;	/* grown in place */
 	if (!(flags & MREMAP_MAYMOVE))
 		return -ENOMEM;
@@ -343,14 +434,29 @@ long sys_mincore(uint64_t addr, uint64_t len, uint64_t uvec)
 	return 0;
 }
 
-/* Anonymous memory has nowhere to be written back to. */
+/*
+ * Shared file pages are the file's own, so there is nothing to copy
+ * back: MS_SYNC only asks the filesystem to make the file durable (a
+ * no-op on ramfs).  Anonymous memory has nowhere to be written to.
+ */
 long sys_msync(uint64_t addr, uint64_t len, long flags)
 {
+	struct mm_area *a;
+	long r;
+
 	if ((addr & (PAGE - 1)) || (flags & ~7) || ((flags & 1) && (flags & 4)))
 		return -EINVAL;		/* MS_ASYNC=1, MS_INVALIDATE=2, MS_SYNC=4 */
 	len = ALIGN_UP(len, PAGE);
+	if (!user_range_ok(addr, len))
+		return -ENOMEM;
 	for (uint64_t va = addr; va < addr + len; va += PAGE)
 		if (!mm_as_find(&current->as, va))
 			return -ENOMEM;
+	for (uint64_t va = addr; (flags & 4) && va < addr + len; va = a->end) {
+		a = mm_as_find(&current->as, va);
+		if ((a->flags & MM_AREA_OBJSHARED) &&
+		    (r = vfs_fsync(mmap_area_file(a))))
+			return r;
+	}
 	return 0;
 }
