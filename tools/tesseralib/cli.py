@@ -264,6 +264,15 @@ def volumes(opts):
     return disks, words
 
 
+def default_mem(initrd):
+    """Enough for the initramfs twice (the archive stays in memory, its
+    files are copied into the ramfs) and the program's own use: DEFAULTS'
+    32M for small images."""
+    need = 5 * os.path.getsize(initrd) // 2 + (48 << 20)
+    mb = max(32, -(-need // (16 << 20)) * 16)
+    return f"{mb}M"
+
+
 def boot_disk(opts, path, fmt, kernel):
     """A root disk made by `tessera build --format`: no initramfs."""
     raw = disk.read_file(path, fmt, disk.RUN_JSON)
@@ -280,6 +289,8 @@ def boot(opts, initrd, kernel, saved=None, root_disk=(), root_words=()):
     if saved is None:
         saved = image.read_image(initrd)["run"]
     s = merged(saved, settings_from(opts))
+    if not opts.mem and "mem" not in saved and initrd:
+        s["mem"] = default_mem(initrd)
     disks, words = volumes(opts)
     cmdline = " ".join(list(root_words) + words +
                        ([opts.cmdline] if opts.cmdline else []))
@@ -544,7 +555,8 @@ def add_source_options(p):
 
 def add_vm_options(p):
     g = p.add_argument_group("the VM (stored in the image's run.json)")
-    g.add_argument("--mem", help=f"guest memory ({DEFAULTS['mem']})")
+    g.add_argument("--mem", help=f"guest memory (default: {DEFAULTS['mem']}, "
+                   "or more for a big initramfs)")
     g.add_argument("--smp", type=int, help="virtual CPUs (1)")
     g.add_argument("--net", choices=["none", "user", "tap"],
                    help="network: none (default), user (QEMU's slirp)")
