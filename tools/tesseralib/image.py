@@ -122,9 +122,21 @@ def _add_package_path(tree, path, placed):
     elif os.path.isdir(path):
         tree.add_dir(path, stat.S_IMODE(os.stat(path).st_mode))
     elif os.path.isfile(path) and os.access(path, os.R_OK):
+        if _elf_not_needed(path):
+            return
         _add_host_file(tree, path, path)
         if ".so" in os.path.basename(path) and elfdeps.is_elf(path):
             _add_library_deps(tree, path, placed)
+
+
+def _elf_not_needed(path):
+    """The package's other programs, and its shared libraries in the
+    standard directories (the dependency walk packs those that are used):
+    what plugins (Python's extension modules, nginx's modules) are not."""
+    d = os.path.dirname(path)
+    if d in elfdeps.DEFAULT_DIRS and ".so" in os.path.basename(path):
+        return True
+    return d.endswith(("/bin", "/sbin")) and elfdeps.is_elf(path)
 
 
 def _add_library_deps(tree, lib, placed):
