@@ -1,8 +1,9 @@
 /*
- * Randomness for the program: RDRAND when the CPU has it, else a
- * splitmix64 stream seeded from the TSC and the wall clock (weak, and
- * reported once at boot).  A virtio-rng feed replaces the fallback later.
+ * Randomness for the program: RDRAND when the CPU has it, else the
+ * entropy device the kernel registered (virtio-rng), else a splitmix64
+ * stream seeded from the TSC and the wall clock (weak, and reported once).
  */
+#include "linux.h"
 #include "plat.h"
 #include "proc.h"
 #include "syscalls.h"
@@ -22,11 +23,41 @@ static uint64_t splitmix64(void)
 	return z ^ (z >> 31);
 }
 
+static long (*source_fill)(void *arg, void *buf, size_t n);
+static void *source_arg;
+
+void linux_set_entropy_source(long (*fill)(void *arg, void *buf, size_t n),
+			      void *arg)
+{
+	source_fill = fill;
+	source_arg = arg;
+}
+
+/* Fills all of buf from the device: false (device dropped) if it fails. */
+static bool from_source(void *buf, size_t n)
+{
+	uint8_t *p = buf;
+
+	while (source_fill && n) {
+		long got = source_fill(source_arg, p, n);
+
+		if (got <= 0) {
+			source_fill = NULL;
+			break;
+		}
+		p += got;
+		n -= (size_t)got;
+	}
+	return n == 0;
+}
+
 uint64_t random_u64(void)
 {
 	uint64_t v;
 
 	if (plat_random(&v) == 0)
+		return v;
+	if (source_fill && from_source(&v, sizeof(v)))
 		return v;
 	if (!fallback_state) {
 		fallback_state = rdtsc() ^ plat_boot_wallclock_ns();
@@ -38,6 +69,12 @@ uint64_t random_u64(void)
 void random_fill(void *buf, size_t n)
 {
 	uint8_t *p = buf;
+	uint64_t probe;
+
+	/* without RDRAND, whole requests go to the device: one round trip
+	 * per 256 bytes rather than per word */
+	if (source_fill && plat_random(&probe) != 0 && from_source(buf, n))
+		return;
 
 	while (n) {
 		uint64_t v = random_u64();

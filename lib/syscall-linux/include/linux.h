@@ -9,7 +9,17 @@
 #ifndef LINUX_H
 #define LINUX_H
 
+#include <stddef.h>
+
 /* Loads the program the image's manifest names and runs it; never returns. */
 void linux_run_program(void) __attribute__((noreturn));
+
+/*
+ * An entropy device (virtio-rng) for getrandom and /dev/urandom when the
+ * CPU has no RDRAND: fill(arg, buf, n) returns the bytes it gave, or a
+ * negative errno once it stopped working (then the weak fallback is used).
+ */
+void linux_set_entropy_source(long (*fill)(void *arg, void *buf, size_t n),
+			      void *arg);
 
 #endif
