@@ -4,6 +4,7 @@
  * handler arrives with lib/sched's signal work).
  */
 #include "plat.h"
+#include "fs.h"
 #include "proc.h"
 
 #define PF_WRITE	0x2
@@ -104,5 +105,6 @@ void arch_user_return_hook(struct trapframe *tf)
 
 void proc_exit(int status)
 {
+	fs_disks_shutdown();	/* what the program wrote reaches its disks */
 	plat_exit(status);
 }

@@ -41,4 +41,10 @@ void path_put(char *path);
  * or the vnode of dirfd; *err on a bad descriptor. */
 struct vfs_vnode *dirfd_vnode(long dirfd, long *err);
 
+/* Disk filesystems from the command line (fs_disks.c). */
+bool fs_root_on_disk(void);
+int fs_mount_root_disk(void);
+int fs_mount_volumes(struct vfs_ctx *c);
+void fs_disks_shutdown(void);
+
 #endif

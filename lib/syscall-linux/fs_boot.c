@@ -1,6 +1,6 @@
 /*
  * The program's files at boot: a ramfs root holding the unpacked
- * initramfs, devfs on /dev, a tmpfs on /dev/shm, the synthetic /proc and
+ * initramfs (or a disk's filesystem, fs_disks.c), devfs on /dev, a tmpfs on /dev/shm, the synthetic /proc and
  * /sys, the /etc files libc expects when the image lacks them, and the
  * console on descriptors 0, 1 and 2.
  */
@@ -15,9 +15,16 @@
 static const struct {
 	const char *path, *text;
 } etc_defaults[] = {
+	/* Debian's fixed system accounts (base-passwd), which packaged
+	 * servers name in their configuration (nginx's "user www-data") */
 	{ "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"
+			 "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+			 "bin:x:2:2:bin:/bin:/usr/sbin/nologin\n"
+			 "sys:x:3:3:sys:/dev:/usr/sbin/nologin\n"
+			 "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n"
 			 "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n" },
-	{ "/etc/group", "root:x:0:\nnogroup:x:65534:\n" },
+	{ "/etc/group", "root:x:0:\ndaemon:x:1:\nbin:x:2:\nsys:x:3:\n"
+			"adm:x:4:\nwww-data:x:33:\nnogroup:x:65534:\n" },
 	{ "/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n" },
 	{ "/etc/nsswitch.conf", "passwd: files\ngroup: files\nhosts: files dns\n" },
 	{ "/etc/hostname", "tessera\n" },
@@ -88,25 +95,59 @@ static void open_console(void)
 	vfs_file_put(f);
 }
 
+/* The root: a disk's filesystem (tessera.root=), or the initramfs
+ * unpacked into a ramfs. */
+static void mount_root(struct vfs_ctx *c)
+{
+	int r;
+
+	if (fs_root_on_disk()) {
+		if ((r = fs_mount_root_disk()))
+			fs_fail("the root disk", r);
+	} else if (vfs_mount_root(vfs_ramfs_create(VFS_RAMFS_NOLIMIT))) {
+		fs_fail("cannot create the root filesystem", -ENOMEM);
+	}
+	if (vfs_ctx_init(c) ||
+	    vfs_fdtable_init(&current->fds, (int)current->rlimits[L_RLIMIT_NOFILE].rlim_cur))
+		fs_fail("cannot create the root filesystem", -ENOMEM);
+	if (!fs_root_on_disk())
+		unpack_initramfs(c);
+}
+
+/* The /etc files libc wants, unless the image has them; a read-only
+ * disk root keeps what it has. */
+static void etc_files(struct vfs_ctx *c)
+{
+	int r = ensure_dir(c, "/etc", 0755);
+
+	for (size_t i = 0; i < ARRAY_SIZE(etc_defaults) && r == 0; i++)
+		if ((r = write_file(c, etc_defaults[i].path, etc_defaults[i].text)) &&
+		    r != -EROFS)
+			fs_fail(etc_defaults[i].path, r);
+	if (r && r != -EROFS)
+		fs_fail("/etc", r);
+}
+
 static int rootfs_init(void)
 {
 	struct vfs_ctx *c = &current->fs;
 	int r;
 
-	if (vfs_mount_root(vfs_ramfs_create(VFS_RAMFS_NOLIMIT)) ||
-	    vfs_ctx_init(c) ||
-	    vfs_fdtable_init(&current->fds, (int)current->rlimits[L_RLIMIT_NOFILE].rlim_cur))
-		fs_fail("cannot create the root filesystem", -ENOMEM);
-	unpack_initramfs(c);
+	mount_root(c);
 	mount_at(c, "/dev", vfs_devfs_create());
 	mount_at(c, "/dev/shm", vfs_ramfs_create(VFS_RAMFS_NOLIMIT));
 	mount_at(c, "/proc", procfs_create());
 	mount_at(c, "/sys", sysfs_create());
-	if ((r = ensure_dir(c, "/tmp", 01777)) || (r = ensure_dir(c, "/etc", 0755)))
-		fs_fail("/tmp or /etc", r);
-	for (size_t i = 0; i < ARRAY_SIZE(etc_defaults); i++)
-		if ((r = write_file(c, etc_defaults[i].path, etc_defaults[i].text)))
-			fs_fail(etc_defaults[i].path, r);
+	if (fs_root_on_disk()) {
+		/* scratch files stay in memory, off the image */
+		mount_at(c, "/tmp", vfs_ramfs_create(VFS_RAMFS_NOLIMIT));
+		vfs_chmod(c, NULL, "/tmp", 01777, 0);
+	} else if ((r = ensure_dir(c, "/tmp", 01777))) {
+		fs_fail("/tmp", r);
+	}
+	etc_files(c);
+	if ((r = fs_mount_volumes(c)))
+		fs_fail("a volume (tessera.mount=)", r);
 	open_console();
 	return 0;
 }
