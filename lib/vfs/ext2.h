@@ -288,6 +288,7 @@ struct ext2_group {
 };
 
 #define EXT2_ITAB_SIZE	256	/* vnode hash buckets */
+#define EXT2_MAX_REPORTS 32	/* corruption lines per mount */
 
 struct ext2_node;
 
@@ -313,6 +314,7 @@ struct ext2_fs {
 	bool has_filetype, is64;
 	void *journal;			/* lib/block's, when attached */
 	unsigned live;			/* vnodes in memory */
+	unsigned reports;		/* corruption lines printed */
 	uint32_t next_gen;
 	struct ext2_node *itab[EXT2_ITAB_SIZE];
 };

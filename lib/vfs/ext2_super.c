@@ -26,11 +26,16 @@ ext2_corrupt(struct ext2_fs *fs, const char *fmt, ...)
 	char line[160];
 	va_list ap;
 
+	/* e2fsck will look at everything next time (written at sync) */
+	fs->s.s_state |= EXT2_ERROR_FS;
+	if (fs->reports >= EXT2_MAX_REPORTS)
+		return -EIO;	/* one bad tree must not flood the console */
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	printk("ext2 %s: corrupt: %s\n", fs->dev ? blk_name(fs->dev) : "?",
-	       line);
+	printk("ext2 %s: corrupt: %s%s\n", fs->dev ? blk_name(fs->dev) : "?",
+	       line, ++fs->reports == EXT2_MAX_REPORTS ?
+	       " (further reports suppressed)" : "");
 	return -EIO;
 }
 

@@ -41,6 +41,7 @@ int et_umount(const char *path);
  * same (type, mode, size, ids, content, link targets, hard links), and
  * nothing else is there. */
 void et_compare_tree(const char *dir, const char *path);
+extern bool et_compare_times;	/* mtimes too (default) */
 
 /* A deterministic PRNG (xorshift). */
 uint64_t et_rand(void);

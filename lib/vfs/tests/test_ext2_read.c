@@ -132,6 +132,11 @@ roundtrip(const char *type, unsigned bsize, bool expect_rdonly)
 	snprintf(img, sizeof(img), "%s/%s-%u.img", work, type, bsize);
 	snprintf(mnt, sizeof(mnt), "/mnt%d", n++);
 	et_mkfs(img, type, bsize, tree, "160M", NULL);
+	/* hashed directories (mke2fs -d does not index them, e2fsck -D
+	 * does), read linearly */
+	et_run("e2fsck -fyD '%s' >/dev/null 2>&1", img);
+	assert_int_equal(et_run("debugfs -R 'stat /big' '%s' 2>/dev/null | "
+				"grep -q 'Flags: 0x.*1000'", img), 0);
 	t = et_dev_open(img, false);
 	assert_int_equal(et_mount(t, 0, mnt), 0);
 	et_compare_tree(tree, mnt);
