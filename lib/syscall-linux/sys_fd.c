@@ -4,6 +4,7 @@
 #include "fs.h"
 #include "proc.h"
 #include "syscalls.h"
+#include "vfs_impl.h"
 
 #define F_DUPFD		0
 #define F_GETFD		1
@@ -200,18 +201,27 @@ long sys_fsync(int fd)
 
 long sys_fdatasync(int fd)
 {
-	return sys_fsync(fd);
+	struct vfs_file *f = fd_file(fd);
+
+	return f ? vfs_fdatasync(f) : -EBADF;
 }
 
-/* Everything lives in memory: there is nothing to write back. */
+/* Linux's sync cannot fail; neither does this one (errors are printed). */
 long sys_sync(void)
 {
+	vfs_sync_all();
 	return 0;
 }
 
 long sys_syncfs(int fd)
 {
-	return fd_file(fd) ? 0 : -EBADF;
+	struct vfs_file *f = fd_file(fd);
+	struct vfs_vnode *vn;
+
+	if (!f)
+		return -EBADF;
+	vn = vfs_file_vnode(f);
+	return vn ? vfs_syncfs(vn->sb) : 0;	/* pipes, sockets: nothing */
 }
 
 long sys_fallocate(int fd, int mode, int64_t off, int64_t len)
