@@ -62,9 +62,10 @@ int sched_thread_count(void)
 	return nthreads;
 }
 
+/* The thread's own CPU time: se.runtime less what it was born with. */
 uint64_t sched_runtime(const struct thread *t)
 {
-	uint64_t r = t->se.runtime;
+	uint64_t r = t->se.runtime - t->runtime_base;
 
 	if (t == sched_running)
 		r += plat_monotonic_ns() - t->ran_since;
@@ -98,6 +99,7 @@ struct thread *sched_thread_create(const struct trapframe *tf, void *owner)
 	t->tid = next_tid++;
 	t->owner = owner;
 	t->se.runtime = sched_running->se.runtime;	/* no head start, no debt */
+	t->runtime_base = t->se.runtime;	/* but none of it is CPU time */
 	t->state = THREAD_BLOCKED;		/* until sched_thread_ready */
 	list_init(&t->se.link);
 	list_init(&t->wait_link);

@@ -98,6 +98,8 @@ void arch_user_return_hook(struct trapframe *tf)
 
 	sched_preempt_point();
 	lt = cur_thread();
+	if (lt->rseq)
+		rseq_return(tf);
 	if (unlikely(lt->sig.pending | current->sig_pending | lt->sig.restore_mask) ||
 	    unlikely(tf->rax == (uint64_t)-ERESTARTSYS))
 		signal_deliver(tf);

@@ -1,8 +1,16 @@
 /*
- * Timers that send signals: setitimer/getitimer/alarm (ITIMER_REAL) and
- * POSIX timers (timer_create and friends) on the real-time and monotonic
- * clocks.  Each is a lib/sched timer; an expiry sends the signal and
- * re-arms an interval timer, counting expiries the program has missed.
+ * Timers that send signals: setitimer/getitimer/alarm and POSIX timers
+ * (timer_create and friends).  Each is a lib/sched timer; an expiry
+ * sends the signal and re-arms an interval timer, counting expiries the
+ * program has missed.
+ *
+ * CPU-time timers (ITIMER_VIRTUAL, ITIMER_PROF, POSIX timers on CPU
+ * clocks) have a CPU-time expiry instead.  With one CPU that time grows
+ * no faster than the clock, so a monotonic timer set for what is left
+ * cannot be late: when it fires it checks, and sets itself again for
+ * the rest (at least a millisecond away, Linux's tick granularity) until
+ * the CPU time is there.  All CPU time counts as user time (see
+ * sys_time.c), so VIRTUAL and PROF measure the same.
  */
 #include <string.h>
 
@@ -20,10 +28,16 @@
 #define SIGEV_NONE	1
 #define SIGEV_THREAD_ID	4
 #define TIMER_ABSTIME	1
+#define CPU_RECHECK	1000000ull	/* ns: the soonest a CPU timer looks again */
+#define SIGVTALRM	26
+#define SIGPROF		27
 
 struct ptimer {
 	bool used;
 	int clock;
+	bool cpu;			/* a CPU-time timer */
+	int cpu_tid;			/* whose CPU time: 0 for the process */
+	uint64_t cpu_expiry;		/* ns of CPU time, 0: disarmed */
 	int notify, signo, tid;
 	uint64_t value;			/* sigev_value */
 	uint64_t interval;		/* ns, 0 for one-shot */
@@ -31,8 +45,15 @@ struct ptimer {
 	struct sched_timer t;
 };
 
-/* Slot 0 is ITIMER_REAL; 1.. are POSIX timers (id = slot - 1). */
-static struct ptimer timers[MAX_TIMERS + 1];
+/* Slots 0..2 are the itimers (REAL, VIRTUAL, PROF); then POSIX timers
+ * (id = slot - 3). */
+#define NITIMERS	3
+static struct ptimer timers[NITIMERS + MAX_TIMERS];
+
+static bool is_itimer(const struct ptimer *p)
+{
+	return p < timers + NITIMERS;
+}
 
 struct l_itimerval {
 	struct l_timeval interval, value;
@@ -49,29 +70,83 @@ struct l_sigevent {
 	int32_t pad[11];
 };
 
+/* The expiry after `expiry` (which passed by `now`), counting misses. */
+static uint64_t next_expiry(struct ptimer *p, uint64_t expiry, uint64_t now)
+{
+	uint64_t next = expiry + p->interval;
+
+	if (next <= now) {	/* late: count what was missed */
+		uint64_t missed = (now - next) / p->interval + 1;
+
+		p->overrun += (int)MIN(missed, 0x7fffffffull);
+		next += missed * p->interval;
+	}
+	return next;
+}
+
+static void notify(struct ptimer *p);
+
 static void fire(void *arg)
 {
 	struct ptimer *p = arg;
-	struct l_siginfo info;
-	uint64_t now = plat_monotonic_ns();
 
-	if (p->interval) {
-		uint64_t next = p->t.deadline + p->interval;
+	if (p->interval)
+		sched_timer_arm(&p->t, next_expiry(p, p->t.deadline,
+			plat_monotonic_ns()), fire, p);
+	notify(p);
+}
 
-		if (next <= now) {	/* late: count what was missed */
-			uint64_t missed = (now - next) / p->interval + 1;
+/* CPU time of p's clock now; false once its thread is gone. */
+static bool cpu_now(const struct ptimer *p, uint64_t *ns)
+{
+	return cpu_clock_read(p->cpu_tid, ns) == 0;
+}
 
-			p->overrun += (int)MIN(missed, 0x7fffffffull);
-			next += missed * p->interval;
-		}
-		sched_timer_arm(&p->t, next, fire, p);
+/* Looks again at the monotonic time the CPU time could reach the expiry. */
+static void cpu_fire(void *arg);
+
+static void cpu_recheck(struct ptimer *p, uint64_t cpu)
+{
+	uint64_t left = p->cpu_expiry - cpu;
+
+	sched_timer_arm(&p->t, plat_monotonic_ns() + MAX(left, CPU_RECHECK),
+			cpu_fire, p);
+}
+
+static void cpu_fire(void *arg)
+{
+	struct ptimer *p = arg;
+	uint64_t cpu;
+
+	if (!p->cpu_expiry)
+		return;
+	if (!cpu_now(p, &cpu)) {	/* its thread ended: it never fires */
+		p->cpu_expiry = 0;
+		return;
 	}
+	if (cpu < p->cpu_expiry) {
+		cpu_recheck(p, cpu);
+		return;
+	}
+	if (p->interval) {
+		p->cpu_expiry = next_expiry(p, p->cpu_expiry, cpu);
+		cpu_recheck(p, cpu);
+	} else {
+		p->cpu_expiry = 0;
+	}
+	notify(p);
+}
+
+static void notify(struct ptimer *p)
+{
+	struct l_siginfo info;
+
 	if (p->notify == SIGEV_NONE)
 		return;
 	memset(&info, 0, sizeof(info));
 	info.si_signo = p->signo;
-	info.si_code = p == &timers[0] ? SI_KERNEL : SI_TIMER;
-	info.timer.tid = (int)(p - timers) - 1;
+	info.si_code = is_itimer(p) ? SI_KERNEL : SI_TIMER;
+	info.timer.tid = is_itimer(p) ? 0 : (int)(p - timers) - NITIMERS;
 	info.timer.overrun = p->overrun;
 	info.timer.value = p->value;
 	p->last_overrun = p->overrun;
@@ -87,24 +162,51 @@ static void fire(void *arg)
 	signal_send(NULL, p->signo, &info);
 }
 
-/* Arms p to fire at the monotonic deadline (0 disarms). */
+/*
+ * Arms p to fire at the deadline (0 disarms): monotonic ns, or for a
+ * CPU-time timer ns of CPU time.
+ */
 static void arm(struct ptimer *p, uint64_t deadline, uint64_t interval)
 {
+	uint64_t cpu;
+
 	p->interval = interval;
 	p->overrun = 0;
+	sched_timer_cancel(&p->t);
+	if (p->cpu) {
+		p->cpu_expiry = deadline;
+		if (deadline && cpu_now(p, &cpu))
+			cpu_recheck(p, MIN(cpu, deadline));
+		return;
+	}
 	if (deadline)
 		sched_timer_arm(&p->t, deadline, fire, p);
-	else
-		sched_timer_cancel(&p->t);
 }
 
+/* Time to the next expiry (at least 1 while armed), 0 if disarmed. */
 static uint64_t remaining(const struct ptimer *p)
 {
-	uint64_t now = plat_monotonic_ns();
+	uint64_t now;
 
+	if (p->cpu) {
+		if (!p->cpu_expiry || !cpu_now(p, &now))
+			return 0;
+		return p->cpu_expiry > now ? p->cpu_expiry - now : 1;
+	}
+	now = plat_monotonic_ns();
 	if (!p->t.armed)
 		return 0;
 	return p->t.deadline > now ? p->t.deadline - now : 1;
+}
+
+/* The clock's time now, for a relative deadline. */
+static uint64_t clock_base(const struct ptimer *p)
+{
+	uint64_t cpu = 0;
+
+	if (p->cpu)
+		cpu_now(p, &cpu);
+	return p->cpu ? cpu : plat_monotonic_ns();
 }
 
 /* ---- setitimer / getitimer / alarm ---- */
@@ -116,25 +218,40 @@ static struct l_timeval to_timeval(uint64_t ns)
 				   (int64_t)((ns % NSEC + USEC - 1) / USEC) };
 }
 
-static void itimer_get(struct l_itimerval *v)
+static void itimer_get(struct ptimer *p, struct l_itimerval *v)
 {
-	v->interval = to_timeval(timers[0].interval);
-	v->value = to_timeval(remaining(&timers[0]));
+	v->interval = to_timeval(p->interval);
+	v->value = to_timeval(remaining(p));
 	if (v->value.tv_usec == 1000000) {
 		v->value.tv_sec++;
 		v->value.tv_usec = 0;
 	}
 }
 
+/* ITIMER_REAL: SIGALRM on the clock; VIRTUAL, PROF: on CPU time. */
+static struct ptimer *itimer(int which)
+{
+	static const int signo[NITIMERS] = { SIGALRM, SIGVTALRM, SIGPROF };
+	struct ptimer *p;
+
+	if (which < ITIMER_REAL || which > ITIMER_PROF)
+		return NULL;
+	p = &timers[which];
+	p->notify = SIGEV_SIGNAL;
+	p->signo = signo[which];
+	p->cpu = which != ITIMER_REAL;
+	p->cpu_tid = 0;			/* the whole process's time */
+	return p;
+}
+
 long sys_getitimer(int which, uint64_t ucur)
 {
+	struct ptimer *p = itimer(which);
 	struct l_itimerval v;
 
-	if (which == ITIMER_VIRTUAL || which == ITIMER_PROF)
-		return -EOPNOTSUPP;	/* CPU-time itimers: not offered */
-	if (which != ITIMER_REAL)
+	if (!p)
 		return -EINVAL;
-	itimer_get(&v);
+	itimer_get(p, &v);
 	return copy_to_user((void *)ucur, &v, sizeof(v));
 }
 
@@ -149,20 +266,17 @@ static long timeval_ns(const struct l_timeval *tv, uint64_t *ns)
 long sys_setitimer(int which, uint64_t unew, uint64_t uold)
 {
 	struct l_itimerval nv = { { 0, 0 }, { 0, 0 } }, ov;
+	struct ptimer *p = itimer(which);
 	uint64_t value, interval;
 
-	if (which == ITIMER_VIRTUAL || which == ITIMER_PROF)
-		return -EOPNOTSUPP;
-	if (which != ITIMER_REAL)
+	if (!p)
 		return -EINVAL;
 	if (unew && copy_from_user(&nv, (const void *)unew, sizeof(nv)))
 		return -EFAULT;
 	if (timeval_ns(&nv.value, &value) || timeval_ns(&nv.interval, &interval))
 		return -EINVAL;
-	itimer_get(&ov);
-	timers[0].notify = SIGEV_SIGNAL;
-	timers[0].signo = SIGALRM;
-	arm(&timers[0], value ? plat_monotonic_ns() + value : 0, interval);
+	itimer_get(p, &ov);
+	arm(p, value ? clock_base(p) + value : 0, interval);
 	if (uold && copy_to_user((void *)uold, &ov, sizeof(ov)))
 		return -EFAULT;
 	return 0;
@@ -170,11 +284,10 @@ long sys_setitimer(int which, uint64_t unew, uint64_t uold)
 
 long sys_alarm(unsigned long seconds)
 {
-	uint64_t left = remaining(&timers[0]);
+	struct ptimer *p = itimer(ITIMER_REAL);
+	uint64_t left = remaining(p);
 
-	timers[0].notify = SIGEV_SIGNAL;
-	timers[0].signo = SIGALRM;
-	arm(&timers[0], seconds ? plat_monotonic_ns() + seconds * NSEC : 0, 0);
+	arm(p, seconds ? plat_monotonic_ns() + seconds * NSEC : 0, 0);
 	/* Linux rounds the remainder to the nearest second, at least 1. */
 	return left ? (long)MAX((left + NSEC / 2) / NSEC, 1ull) : 0;
 }
@@ -183,9 +296,9 @@ long sys_alarm(unsigned long seconds)
 
 static struct ptimer *ptimer(long id)
 {
-	if (id < 0 || id >= MAX_TIMERS || !timers[id + 1].used)
+	if (id < 0 || id >= MAX_TIMERS || !timers[NITIMERS + id].used)
 		return NULL;
-	return &timers[id + 1];
+	return &timers[NITIMERS + id];
 }
 
 static long read_sigevent(uint64_t usev, struct ptimer *p)
@@ -218,13 +331,15 @@ long sys_timer_create(int clock, uint64_t usev, uint64_t uid)
 	struct ptimer tmp = { 0 };
 	long r;
 
-	if (clock != L_CLOCK_REALTIME && clock != L_CLOCK_MONOTONIC &&
-	    clock != L_CLOCK_BOOTTIME)
-		return -EINVAL;		/* CPU-time and alarm clocks: not offered */
+	if (cpu_clock_resolve(clock, &tmp.cpu_tid) == 0)
+		tmp.cpu = true;
+	else if (clock != L_CLOCK_REALTIME && clock != L_CLOCK_MONOTONIC &&
+		 clock != L_CLOCK_BOOTTIME)
+		return -EINVAL;		/* alarm clocks: not offered */
 	if ((r = read_sigevent(usev, &tmp)))
 		return r;
 	for (int id = 0; id < MAX_TIMERS; id++) {
-		struct ptimer *p = &timers[id + 1];
+		struct ptimer *p = &timers[NITIMERS + id];
 		int32_t out = id;
 
 		if (p->used)
@@ -277,7 +392,7 @@ long sys_timer_settime(int id, long flags, uint64_t unew, uint64_t uold)
 
 		deadline = value > base ? value - base : 1;
 	} else if (value) {
-		deadline = plat_monotonic_ns() + value;
+		deadline = clock_base(p) + value;
 	}
 	arm(p, deadline, interval);
 	if (uold && copy_to_user((void *)uold, &ov, sizeof(ov)))
@@ -310,6 +425,7 @@ long sys_timer_delete(int id)
 	if (!p)
 		return -EINVAL;
 	sched_timer_cancel(&p->t);
+	p->cpu_expiry = 0;
 	p->used = false;
 	return 0;
 }

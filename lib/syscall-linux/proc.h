@@ -38,8 +38,9 @@ struct lthread {
 	struct trapframe *tf;		/* its user frame, during a syscall */
 	uint64_t clear_child_tid;
 	uint64_t robust_list, robust_len;
-	uint64_t rseq, rseq_sig;
+	uint64_t rseq, rseq_sig;	/* its struct rseq (rseq.c), or 0 */
 	uint32_t rseq_len;
+	uint64_t rseq_ran_since;	/* thread->ran_since at the last check */
 	uint64_t sigmask;
 	struct sigstate sig;
 	uint64_t fault_addr;		/* the last page fault, for its signal */
@@ -63,6 +64,24 @@ typedef long (*syscall_fn)(long, long, long, long, long, long);
 
 /* Ends the program with a Linux wait status byte. */
 void proc_exit(int status) __attribute__((noreturn));
+
+/*
+ * CPU-time clocks (sys_time.c): CLOCK_PROCESS/THREAD_CPUTIME_ID and the
+ * ids clock_getcpuclockid and pthread_getcpuclockid make.  resolve: the
+ * thread whose time it is (0: the whole process), -EINVAL if id is no
+ * CPU clock of ours; read: that time in ns, -EINVAL once the thread is
+ * gone.
+ */
+long cpu_clock_resolve(long id, int *tid);
+long cpu_clock_read(int tid, uint64_t *ns);
+
+/*
+ * rseq (rseq.c): on the way back to ring 3, abort the thread's critical
+ * section if it went through the scheduler (rseq_return: call only with
+ * an rseq registered) or is about to run a signal handler (rseq_signal).
+ */
+void rseq_return(struct trapframe *tf);
+void rseq_signal(struct trapframe *tf);
 
 /* The open file a file mapping shows (not referenced), or NULL. */
 struct vfs_file *mmap_area_file(const struct mm_area *a);

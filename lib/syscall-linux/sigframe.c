@@ -171,6 +171,7 @@ static void run_handler(struct trapframe *tf, int sig, struct l_siginfo *info)
 	uint64_t old_mask = lt->sig.restore_mask ? lt->sig.saved_mask : lt->sigmask;
 
 	fix_restart(tf, act->flags & SA_RESTART);
+	rseq_signal(tf);	/* the frame saves abort_ip, if it comes to that */
 	if (!(act->flags & SA_RESTORER) || setup_frame(tf, sig, act, info, old_mask))
 		die_by(SIGSEGV);	/* Linux: no way to return, or no stack */
 	lt->sig.restore_mask = false;

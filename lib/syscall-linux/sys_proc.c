@@ -86,20 +86,6 @@ long sys_get_robust_list(int tid, uint64_t uhead, uint64_t ulen)
 	return 0;
 }
 
-/*
- * rseq is not offered: the scheduler preempts threads in ring 3 but does
- * not yet abort their rseq critical sections, so registering would be a
- * promise it cannot keep.  glibc and others fall back without it.
- */
-long sys_rseq(uint64_t rseq, uint32_t len, long flags, uint32_t sig)
-{
-	(void)rseq;
-	(void)len;
-	(void)flags;
-	(void)sig;
-	return -ENOSYS;
-}
-
 long sys_arch_prctl(int code, uint64_t addr)
 {
 	uint64_t v;

@@ -1,9 +1,54 @@
-/* Clocks and sleeping, from the platform's monotonic clock. */
+/*
+ * Clocks and sleeping, from the platform's monotonic clock; CPU-time
+ * clocks from lib/sched's accounting.  All CPU time counts as user time:
+ * the kernel's share is not told apart (getrusage says the same).
+ */
 #include "plat.h"
 #include "proc.h"
 #include "syscalls.h"
 
 #define NSEC	1000000000ull
+#define CPUCLOCK_PERTHREAD	4	/* in the ids of clock_getcpuclockid */
+#define CPUCLOCK_KIND_MASK	3	/* PROF, VIRT, SCHED: the same here */
+
+long cpu_clock_resolve(long id, int *tid)
+{
+	long who;
+
+	if (id == L_CLOCK_PROCESS_CPUTIME_ID || id == L_CLOCK_THREAD_CPUTIME_ID) {
+		*tid = id == L_CLOCK_THREAD_CPUTIME_ID ? sched_current()->tid : 0;
+		return 0;
+	}
+	if (id >= 0 || (id & CPUCLOCK_KIND_MASK) == CPUCLOCK_KIND_MASK)
+		return -EINVAL;
+	who = ~(id >> 3);		/* the pid or tid, 0 for oneself */
+	if (id & CPUCLOCK_PERTHREAD) {
+		if (who == 0)
+			who = sched_current()->tid;
+		if (who > INT32_MAX || !sched_find((int)who))
+			return -EINVAL;
+		*tid = (int)who;
+		return 0;
+	}
+	if (who != 0 && who != current->pid)
+		return -EINVAL;		/* another process: there is none */
+	*tid = 0;
+	return 0;
+}
+
+long cpu_clock_read(int tid, uint64_t *ns)
+{
+	struct thread *t;
+
+	if (tid == 0) {
+		*ns = sched_total_runtime();
+		return 0;
+	}
+	if (!(t = sched_find(tid)))
+		return -EINVAL;
+	*ns = sched_runtime(t);
+	return 0;
+}
 
 /* The time of clock id, in ns; -EINVAL for clocks that do not exist. */
 static long clock_now(long id, uint64_t *ns)
@@ -19,14 +64,12 @@ static long clock_now(long id, uint64_t *ns)
 	case L_CLOCK_BOOTTIME:
 		*ns = plat_monotonic_ns();
 		return 0;
-	case L_CLOCK_PROCESS_CPUTIME_ID:
-		*ns = sched_total_runtime();
-		return 0;
-	case L_CLOCK_THREAD_CPUTIME_ID:
-		*ns = sched_runtime(sched_current());
-		return 0;
-	default:
-		return -EINVAL;
+	default: {
+		int tid;
+		long r = cpu_clock_resolve(id, &tid);
+
+		return r ? r : cpu_clock_read(tid, ns);
+	}
 	}
 }
 
@@ -104,17 +147,49 @@ static long sleep_remaining(uint64_t urem, uint64_t deadline)
 	return -EINTR;
 }
 
+/*
+ * Until the process (tid 0) or another thread has used the CPU time
+ * target: others spend it, no faster than the clock (one CPU), so each
+ * nap lasts what is left, at least a millisecond (Linux checks CPU
+ * clocks at its tick).  A thread that ends stops its clock.
+ */
+static long cpu_sleep(int tid, uint64_t target, bool rel, uint64_t urem)
+{
+	struct l_timespec ts;
+	uint64_t now = 0, left;
+
+	while (cpu_clock_read(tid, &now) == 0 && now < target) {
+		left = target - now;
+		if (sched_sleep_until(plat_monotonic_ns() + MAX(left, 1000000ull))
+		    != -EINTR)
+			continue;
+		cpu_clock_read(tid, &now);
+		left = target > now ? target - now : 0;
+		ts = (struct l_timespec){ (int64_t)(left / NSEC),
+					  (int64_t)(left % NSEC) };
+		if (rel && urem && copy_to_user((void *)urem, &ts, sizeof(ts)))
+			return -EFAULT;
+		return -EINTR;
+	}
+	return 0;
+}
+
 long sys_clock_nanosleep(int id, long flags, uint64_t ureq, uint64_t urem)
 {
 	uint64_t req, now, mono_deadline;
+	int tid;
 	long r;
 
-	if (id == L_CLOCK_THREAD_CPUTIME_ID || id == L_CLOCK_PROCESS_CPUTIME_ID)
-		return -EINVAL;		/* CPU-time sleeps: not offered */
 	if ((r = clock_now(id, &now)))
 		return r;
 	if ((r = timespec_to_ns(ureq, &req)))
 		return r;
+	if (cpu_clock_resolve(id, &tid) == 0) {
+		if (tid == sched_current()->tid)
+			return -EINVAL;	/* one's own thread clock, as Linux */
+		return cpu_sleep(tid, (flags & L_TIMER_ABSTIME) ? req : now + req,
+				 !(flags & L_TIMER_ABSTIME), urem);
+	}
 	if (flags & L_TIMER_ABSTIME)	/* the clocks differ by a constant */
 		mono_deadline = req > now ? plat_monotonic_ns() + (req - now) : 0;
 	else

@@ -51,6 +51,7 @@ struct thread {
 	bool interrupted;		/* woken by sched_interrupt() */
 	uint64_t slice_end;		/* ns; when preemption may take it */
 	uint64_t ran_since;		/* when it last got the CPU */
+	uint64_t runtime_base;		/* se.runtime it was born with */
 	void *kstack;			/* mm_alloc'ed, KSTACK_SIZE bytes */
 	void *owner;			/* the personality's per-thread data */
 	struct list all_link;
