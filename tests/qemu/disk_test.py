@@ -47,7 +47,8 @@ class Env:
     def __init__(self, opts, tmp):
         self.opts, self.tmp = opts, tmp
         self.vm = [sys.executable, opts.tessera, "run", "--kernel", opts.kernel,
-                   "--timeout", str(opts.timeout), "--no-stdin"]
+                   "--timeout", str(opts.timeout), "--no-stdin",
+                   "--machine", opts.machine]
 
     def fsck(self, img):
         p = sh([shutil.which("e2fsck") or "/sbin/e2fsck", "-fn", img])
@@ -230,6 +231,8 @@ def main():
     ap.add_argument("--tessera", required=True)
     ap.add_argument("--kernel", required=True)
     ap.add_argument("--timeout", type=int, default=120)
+    ap.add_argument("--machine", default="microvm",
+                    help="microvm (virtio-mmio disks) or q35 (virtio-pci)")
     ap.add_argument("--script", action="append", default=[])
     ap.add_argument("--sqlite3", default="/usr/bin/sqlite3")
     ap.add_argument("--appender")
