@@ -171,7 +171,8 @@ long sys_epoll_create1(int flags)
 		list_init(&ep->by_fd[b]);
 	list_init(&ep->waiters.waiters);
 	vfs_poll_head_init(&ep->head);
-	return anon_fd_install(&epoll_ops, ep, 0, flags & EPOLL_CLOEXEC);
+	return anon_fd_install(&epoll_ops, "[eventpoll]", ep, 0,
+			       flags & EPOLL_CLOEXEC);
 }
 
 long sys_epoll_create(int size)

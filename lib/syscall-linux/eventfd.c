@@ -89,10 +89,11 @@ static const struct vfs_file_ops eventfd_ops = {
  * Installs an anonymous file with ops and priv.  It owns priv from here
  * on: on any failure priv goes through ops->release, as at a last close.
  */
-long anon_fd_install(const struct vfs_file_ops *ops, void *priv, int oflags,
-		     bool cloexec)
+long anon_fd_install(const struct vfs_file_ops *ops, const char *name,
+		     void *priv, int oflags, bool cloexec)
 {
-	struct vfs_file *f = vfs_file_alloc(ops, NULL, VFS_O_RDWR | oflags, priv);
+	struct vfs_file *f = vfs_anon_file_alloc(ops, name, VFS_O_RDWR | oflags,
+						 priv);
 	long fd;
 
 	if (!f) {
@@ -117,8 +118,8 @@ long sys_eventfd2(unsigned initval, int flags)
 	e->count = initval;
 	e->semaphore = flags & EFD_SEMAPHORE;
 	vfs_poll_head_init(&e->head);
-	return anon_fd_install(&eventfd_ops, e, flags & EFD_NONBLOCK,
-			       flags & EFD_CLOEXEC);
+	return anon_fd_install(&eventfd_ops, "[eventfd]", e,
+			       flags & EFD_NONBLOCK, flags & EFD_CLOEXEC);
 }
 
 long sys_eventfd(unsigned initval)

@@ -13,10 +13,11 @@ struct vfs_sb *sysfs_create(void);
 extern char *const *proc_argv, *const *proc_envp;
 
 struct vfs_file_ops;
-/* Installs a new anonymous file (eventfd, timerfd, ...): the fd, or an
- * error after priv was released through ops->release. */
-long anon_fd_install(const struct vfs_file_ops *ops, void *priv, int oflags,
-		     bool cloexec);
+/* Installs a new anonymous file (eventfd, timerfd, ...) named like
+ * "[eventfd]": the fd, or an error after priv was released through
+ * ops->release. */
+long anon_fd_install(const struct vfs_file_ops *ops, const char *name,
+		     void *priv, int oflags, bool cloexec);
 
 /* ppoll/pselect6/epoll_pwait's temporary signal mask (sys_poll.c):
  * set it, then finish with the call's result (a handler restores it). */

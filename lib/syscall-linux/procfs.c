@@ -56,22 +56,65 @@ static const char *area_name(const struct mm_area *a)
 	return "";
 }
 
+/* st_dev as the major and minor numbers glibc's major()/minor() give. */
+static unsigned dev_major(uint64_t dev)
+{
+	return (unsigned)(((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffull));
+}
+
+static unsigned dev_minor(uint64_t dev)
+{
+	return (unsigned)((dev & 0xff) | ((dev >> 12) & ~0xffull));
+}
+
+/*
+ * One line as Linux prints it: "start-end perms offset major:minor inode ",
+ * then, for a file mapping or a named area, spaces up to column 73 and
+ * the file's path ("... (deleted)" once unlinked) or the name.
+ */
+static void maps_line(struct vfs_sbuf *b, const struct mm_area *a, char *path)
+{
+	struct vfs_file *f = mmap_area_file(a);
+	struct vfs_stat st = { 0 };
+	const char *name = area_name(a);
+	size_t start = b->len;
+	ssize_t n = 0;
+
+	if (f) {
+		vfs_fstat(f, &st);
+		n = vfs_file_path(&current->fs, f, path, VFS_PATH_MAX - 1);
+		path[n > 0 ? n : 0] = 0;
+		name = path;
+	}
+	printf_sbuf(b, "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ",
+		    (unsigned long)a->start, (unsigned long)a->end,
+		    (a->prot & MM_PROT_READ) ? 'r' : '-',
+		    (a->prot & MM_PROT_WRITE) ? 'w' : '-',
+		    (a->prot & MM_PROT_EXEC) ? 'x' : '-',
+		    (a->flags & MM_AREA_OBJSHARED) ? 's' : 'p',
+		    (unsigned long long)(f ? a->pgoff * MM_PAGE_SIZE : 0),
+		    f ? dev_major(st.st_dev) : 0, f ? dev_minor(st.st_dev) : 0,
+		    (unsigned long)st.st_ino);
+	if (*name) {		/* Linux's seq_pad to 72, then a space */
+		while (b->len < start + 72 && b->err == 0)
+			vfs_sbuf_puts(b, " ");
+		vfs_sbuf_puts(b, " ");
+		vfs_sbuf_puts(b, name);
+	}
+	vfs_sbuf_puts(b, "\n");
+}
+
 static int gen_maps(void *arg, struct vfs_sbuf *b)
 {
+	char *path = mm_alloc(VFS_PATH_MAX);
 	struct list *it;
 
 	(void)arg;
-	list_for_each(it, &current->as.areas) {
-		const struct mm_area *a = list_entry(it, struct mm_area, link);
-
-		printf_sbuf(b, "%012lx-%012lx %c%c%cp 00000000 00:00 0 %s%s\n",
-			    (unsigned long)a->start, (unsigned long)a->end,
-			    (a->prot & MM_PROT_READ) ? 'r' : '-',
-			    (a->prot & MM_PROT_WRITE) ? 'w' : '-',
-			    (a->prot & MM_PROT_EXEC) ? 'x' : '-',
-			    *area_name(a) ? "                          " : "",
-			    area_name(a));
-	}
+	if (!path)
+		return -ENOMEM;
+	list_for_each(it, &current->as.areas)
+		maps_line(b, list_entry(it, struct mm_area, link), path);
+	mm_free(path);
 	return b->err;
 }
 
@@ -225,6 +268,121 @@ static int gen_uuid(void *arg, struct vfs_sbuf *b)
 
 char *const *proc_argv, *const *proc_envp;
 
+/*
+ * /proc/self/fd and /proc/self/fdinfo: directories whose entries are the
+ * descriptors open when they are listed or looked up.  Each fd/N is a
+ * magic link (its text the file's path; opening it opens that same file
+ * anew) and each fdinfo/N a file made when opened.  The entry's argument
+ * is the descriptor number, looked up again at each use.
+ */
+static struct vfs_file *fd_arg_file(void *arg)
+{
+	return vfs_fd_file(&current->fds, (int)(uintptr_t)arg);
+}
+
+static ssize_t link_fd(void *arg, char *buf, size_t len)
+{
+	struct vfs_file *f = fd_arg_file(arg);
+
+	return f ? vfs_file_path(&current->fs, f, buf, len) : -ENOENT;
+}
+
+static int file_fd(void *arg, struct vfs_file **out)
+{
+	struct vfs_file *f = fd_arg_file(arg);
+
+	if (!f)
+		return -ENOENT;
+	*out = vfs_file_get(f);
+	return 0;
+}
+
+static int gen_fdinfo(void *arg, struct vfs_sbuf *b)
+{
+	struct vfs_file *f = fd_arg_file(arg);
+	int fd = (int)(uintptr_t)arg, flags;
+	struct vfs_stat st = { 0 };
+
+	if (!f)
+		return -ENOENT;
+	vfs_fstat(f, &st);
+	flags = vfs_file_flags(f);
+	if (vfs_fd_get_flags(&current->fds, fd) & VFS_FD_CLOEXEC)
+		flags |= VFS_O_CLOEXEC;
+	printf_sbuf(b, "pos:\t%llu\nflags:\t0%o\nmnt_id:\t%lu\nino:\t%lu\n",
+		    (unsigned long long)f->off, (unsigned)flags,
+		    (unsigned long)st.st_dev, (unsigned long)st.st_ino);
+	return b->err;
+}
+
+/* Linux's link modes: r-x for reading, -wx for writing, rwx for both. */
+static uint32_t fd_link_mode(struct vfs_file *f)
+{
+	int fl = vfs_file_flags(f), acc = fl & VFS_O_ACCMODE;
+	uint32_t mode = VFS_S_IFLNK;
+
+	if (fl & VFS_O_PATH)
+		return mode;
+	if (acc == VFS_O_RDONLY || acc == VFS_O_RDWR)
+		mode |= 0500;
+	if (acc == VFS_O_WRONLY || acc == VFS_O_RDWR)
+		mode |= 0300;
+	return mode;
+}
+
+/* The entry of descriptor fd in fd/ (info false) or fdinfo/. */
+static void fd_entry(int fd, bool info, struct vfs_synth_ent *e)
+{
+	struct vfs_file *f = vfs_fd_file(&current->fds, fd);
+
+	snprintf(e->name, sizeof(e->name), "%d", fd);
+	e->id = (uint64_t)fd;
+	e->arg = (void *)(uintptr_t)fd;
+	if (info) {
+		e->mode = VFS_S_IFREG | 0444;
+		e->gen = gen_fdinfo;
+	} else {
+		e->mode = fd_link_mode(f);
+		e->link = link_fd;
+		e->file = file_fd;
+	}
+}
+
+static int fd_list(void *arg, uint64_t *pos, struct vfs_synth_ent *e)
+{
+	int fd = *pos > INT32_MAX ? -1 : vfs_fd_next(&current->fds, (int)*pos);
+
+	if (fd < 0)
+		return -ENOENT;
+	fd_entry(fd, arg != NULL, e);
+	*pos = (uint64_t)fd + 1;
+	return 0;
+}
+
+/* Names as Linux reads them: decimal, no sign, no leading zero. */
+static int fd_lookup(void *arg, const char *name, struct vfs_synth_ent *e)
+{
+	long fd = 0;
+
+	if (name[0] == '0' && name[1] != 0)
+		return -ENOENT;
+	for (const char *p = name; *p; p++) {
+		if (*p < '0' || *p > '9' || fd > INT32_MAX / 10)
+			return -ENOENT;
+		fd = fd * 10 + (*p - '0');
+	}
+	if (!*name || fd > INT32_MAX || !vfs_fd_file(&current->fds, (int)fd))
+		return -ENOENT;
+	fd_entry((int)fd, arg != NULL, e);
+	return 0;
+}
+
+/* arg: NULL for fd/, non-NULL for fdinfo/ */
+static const struct vfs_synth_dirops fd_dirops = {
+	.list = fd_list,
+	.lookup = fd_lookup,
+};
+
 static const char mounts_text[] =
 	"rootfs / ramfs rw 0 0\ndevfs /dev devtmpfs rw 0 0\n"
 	"tmpfs /dev/shm tmpfs rw 0 0\nproc /proc proc rw 0 0\nsysfs /sys sysfs ro 0 0\n";
@@ -245,6 +403,8 @@ struct vfs_sb *procfs_create(void)
 	vfs_synth_file(sb, "1/auxv", 0400, gen_auxv, NULL);
 	vfs_synth_file(sb, "1/status", 0444, gen_status, NULL);
 	vfs_synth_file(sb, "1/mounts", 0444, gen_text, (void *)mounts_text);
+	vfs_synth_dyndir(sb, "1/fd", 0500, &fd_dirops, NULL);
+	vfs_synth_dyndir(sb, "1/fdinfo", 0555, &fd_dirops, (void *)1);
 	vfs_synth_file(sb, "mounts", 0444, gen_text, (void *)mounts_text);
 	vfs_synth_file(sb, "cpuinfo", 0444, gen_cpuinfo, NULL);
 	vfs_synth_file(sb, "meminfo", 0444, gen_meminfo, NULL);

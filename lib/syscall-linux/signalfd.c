@@ -127,8 +127,8 @@ long sys_signalfd4(int fd, uint64_t umask, size_t size, int flags)
 	s->mask = mask;
 	vfs_poll_head_init(&s->head);
 	list_add_tail(&signalfds, &s->link);	/* release takes it off */
-	return anon_fd_install(&signalfd_ops, s, flags & SFD_NONBLOCK,
-			       flags & SFD_CLOEXEC);
+	return anon_fd_install(&signalfd_ops, "[signalfd]", s,
+			       flags & SFD_NONBLOCK, flags & SFD_CLOEXEC);
 }
 
 long sys_signalfd(int fd, uint64_t umask, size_t size)

@@ -109,8 +109,8 @@ struct sock *sock_alloc(const struct sock_ops *ops, int family, int type,
 
 long sock_install(struct sock *s, int flags)
 {
-	struct vfs_file *f = vfs_file_alloc(&sock_fops, NULL,
-					    VFS_O_RDWR | (flags & SOCK_NONBLOCK), s);
+	struct vfs_file *f = vfs_sock_file_alloc(&sock_fops,
+						 VFS_O_RDWR | (flags & SOCK_NONBLOCK), s);
 	long fd;
 
 	if (!f) {

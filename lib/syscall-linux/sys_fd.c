@@ -22,7 +22,6 @@
 #define F_DUPFD_CLOEXEC	1030
 #define F_SETPIPE_SZ	1031
 #define F_GETPIPE_SZ	1032
-#define F_UNLCK		2
 
 #define FIONREAD	0x541b
 #define FIONBIO		0x5421
@@ -63,12 +62,81 @@ long sys_dup3(int oldfd, int newfd, long flags)
 	return vfs_fd_dup3(fds(), (int)oldfd, (int)newfd, (int)flags);
 }
 
-/* A read lock query from the only process: nothing else can hold one. */
-static long lock_query(uint64_t ulock)
-{
-	int16_t type = F_UNLCK;
+/* struct flock of x86-64 */
+struct l_flock {
+	int16_t l_type, l_whence;
+	int64_t l_start, l_len;
+	int32_t l_pid;
+};
 
-	return copy_to_user((void *)ulock, &type, sizeof(type));
+static void wake_locker(struct vfs_poll_waiter *w, unsigned events)
+{
+	(void)events;
+	sched_wake_thread(w->arg);
+}
+
+/*
+ * Sets a lock, sleeping while it conflicts if asked to.  POSIX locks of
+ * the one process never conflict with each other, so there is no other
+ * process to deadlock with and EDEADLK is never the answer.  The file is
+ * held across the sleep in case another thread closes the descriptor.
+ */
+static long lock_set_wait(struct vfs_file *f, struct vfs_lock_req *r, bool wait)
+{
+	struct vfs_lock_req again;
+	struct vfs_poll_waiter w;
+	long err;
+
+	vfs_file_get(f);
+	for (;;) {
+		again = *r;
+		err = vfs_lock_set(f, &again);
+		if (err != -EAGAIN || !wait)
+			break;
+		vfs_poll_waiter_init(&w, wake_locker, sched_current());
+		if ((err = vfs_lock_wait_add(f, &w)))
+			break;
+		err = sched_wait(NULL, 0);
+		vfs_lock_wait_del(f, &w);
+		if (err == -EINTR) {
+			err = -ERESTARTSYS;
+			break;
+		}
+	}
+	vfs_file_put(f);
+	return err;
+}
+
+static long fcntl_lock(struct vfs_file *f, long cmd, uint64_t arg)
+{
+	bool ofd = cmd == F_OFD_GETLK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW;
+	struct vfs_lock_req r = { .owner = fds(), .pid = current->pid };
+	struct l_flock fl;
+	long err;
+
+	if (copy_from_user(&fl, (const void *)arg, sizeof(fl)))
+		return -EFAULT;
+	if (vfs_file_flags(f) & VFS_O_PATH)
+		return -EBADF;
+	if (ofd && fl.l_pid != 0)
+		return -EINVAL;
+	r.kind = ofd ? VFS_LOCK_OFD : VFS_LOCK_POSIX;
+	r.type = fl.l_type;
+	if ((err = vfs_lock_span(f, fl.l_whence, fl.l_start, fl.l_len,
+				 &r.start, &r.end)))
+		return err;
+	if (cmd != F_GETLK && cmd != F_OFD_GETLK)
+		return lock_set_wait(f, &r, cmd == F_SETLKW || cmd == F_OFD_SETLKW);
+	if ((err = vfs_lock_test(f, &r)))
+		return err;
+	fl.l_type = (int16_t)r.type;
+	if (r.type != VFS_F_UNLCK) {
+		fl.l_whence = VFS_SEEK_SET;
+		fl.l_start = r.start;
+		fl.l_len = r.end == VFS_LOCK_EOF ? 0 : r.end - r.start + 1;
+		fl.l_pid = r.pid;
+	}
+	return copy_to_user((void *)arg, &fl, sizeof(fl));
 }
 
 long sys_fcntl(int fd, long cmd, uint64_t arg)
@@ -91,21 +159,13 @@ long sys_fcntl(int fd, long cmd, uint64_t arg)
 	case F_SETFL:
 		vfs_file_set_flags(f, (int)arg);
 		return 0;
-	/*
-	 * POSIX record locks are per process and never conflict with the
-	 * same process's own, so with one process every lock is granted
-	 * and a query finds none: Linux's own answer here.  OFD locks can
-	 * conflict between two opens of one file in a process; that case is
-	 * not modelled yet and is granted too.
-	 */
 	case F_GETLK:
-	case F_OFD_GETLK:
-		return lock_query(arg);
 	case F_SETLK:
 	case F_SETLKW:
+	case F_OFD_GETLK:
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
-		return 0;
+		return fcntl_lock(f, cmd, arg);
 	case F_GETPIPE_SZ:
 		return vfs_pipe_get_size(f);
 	case F_SETPIPE_SZ:
@@ -306,18 +366,33 @@ long sys_pipe(uint64_t ufds)
 	return sys_pipe2(ufds, 0);
 }
 
-/*
- * flock: like POSIX locks in one process, flock locks only conflict
- * between two opens of one file; that case is not modelled yet, so every
- * lock is granted.  The operation itself is checked as Linux checks it.
- */
+#define LOCK_SH	1
+#define LOCK_EX	2
+#define LOCK_NB	4
+#define LOCK_UN	8
+
+/* flock: a whole-file lock of the open file description. */
 long sys_flock(int fd, long op)
 {
-	long kind = op & ~4;	/* LOCK_NB */
+	struct vfs_file *f = fd_file(fd);
+	struct vfs_lock_req r = { .kind = VFS_LOCK_FLOCK, .pid = current->pid };
 
-	if (!fd_file(fd))
+	if (!f || (vfs_file_flags(f) & VFS_O_PATH))
 		return -EBADF;
-	return kind == 1 || kind == 2 || kind == 8 ? 0 : -EINVAL;
+	switch (op & ~LOCK_NB) {
+	case LOCK_SH:
+		r.type = VFS_F_RDLCK;
+		break;
+	case LOCK_EX:
+		r.type = VFS_F_WRLCK;
+		break;
+	case LOCK_UN:
+		r.type = VFS_F_UNLCK;
+		break;
+	default:
+		return -EINVAL;
+	}
+	return lock_set_wait(f, &r, !(op & LOCK_NB));
 }
 
 /* Hints for a page cache that ramfs does not have. */

@@ -44,7 +44,9 @@ long sys_openat(int dirfd, uint64_t upath, long flags, unsigned mode)
 
 	if ((r = at_get(dirfd, upath, &ap)))
 		return r;
-	r = vfs_open(ctx(), ap.at, ap.path, (int)(flags & ~VFS_O_CLOEXEC), mode, &f);
+	/* x86-64 Linux opens every file O_LARGEFILE (F_GETFL shows it) */
+	r = vfs_open(ctx(), ap.at, ap.path,
+		     (int)((flags | VFS_O_LARGEFILE) & ~VFS_O_CLOEXEC), mode, &f);
 	at_put(&ap);
 	if (r)
 		return r;

@@ -17,13 +17,14 @@ static bool nonblocking(struct vfs_file *f)
 	return vfs_file_flags(f) & VFS_O_NONBLOCK;
 }
 
-static long read_file(struct vfs_file *f, struct vfs_uio *u, int64_t off)
+static long read_file(struct vfs_file *f, struct vfs_uio *u, int64_t off,
+		      bool nb)
 {
 	long r;
 
 	for (;;) {
 		r = off == NO_OFFSET ? vfs_read(f, u) : vfs_pread(f, u, off);
-		if (r != -EAGAIN || nonblocking(f))
+		if (r != -EAGAIN || nb || nonblocking(f))
 			return r;
 		if ((r = fs_wait(f, VFS_POLLIN)) < 0)
 			return r;
@@ -37,8 +38,10 @@ static void raise_sigpipe(void)
 	signal_send(cur_thread(), SIGPIPE, &info);
 }
 
-/* Writes all of u unless the file is non-blocking or a signal comes. */
-static long write_file(struct vfs_file *f, struct vfs_uio *u, int64_t off)
+/* Writes all of u unless non-blocking (nb or the file's flag) or a
+ * signal comes. */
+static long write_file(struct vfs_file *f, struct vfs_uio *u, int64_t off,
+		       bool nb)
 {
 	long done = 0, r;
 
@@ -50,7 +53,7 @@ static long write_file(struct vfs_file *f, struct vfs_uio *u, int64_t off)
 		}
 		if (r == -EPIPE)
 			raise_sigpipe();
-		if (r != -EAGAIN || nonblocking(f))
+		if (r != -EAGAIN || nb || nonblocking(f))
 			return done ? done : r;
 		if ((r = fs_wait(f, VFS_POLLOUT)) < 0)
 			return done ? done : r;
@@ -67,7 +70,7 @@ static long rw_fd(long fd, struct vfs_uio *u, int64_t off, bool write)
 	if (!f)
 		return -EBADF;
 	vfs_file_get(f);
-	r = write ? write_file(f, u, off) : read_file(f, u, off);
+	r = write ? write_file(f, u, off, false) : read_file(f, u, off, false);
 	vfs_file_put(f);
 	return r;
 }
@@ -160,13 +163,29 @@ long sys_pwritev2(int fd, uint64_t uiov, long iovcnt, int64_t off, long flags)
 	return rw_vector(fd, uiov, iovcnt, off == -1 ? NO_OFFSET : off, true);
 }
 
-/* Copies up to n bytes from in to out through a kernel buffer. */
+/* Bytes read but not written go back to a seekable input. */
+static void give_back(struct vfs_file *in, int64_t *in_off, long n)
+{
+	if (in_off)
+		*in_off -= n;
+	else
+		vfs_lseek(in, -(int64_t)n, VFS_SEEK_CUR);
+}
+
+/*
+ * Copies up to n bytes from in to out through a kernel buffer.  A read
+ * blocks (unless nb or O_NONBLOCK) only until the first bytes came, as
+ * Linux's splice returns what was there.  What a non-blocking output
+ * refused goes back to a seekable input; a pipe's bytes cannot go back
+ * (pipe to pipe moves go through vfs_pipe_transfer instead).
+ */
 static long copy_between(struct vfs_file *in, int64_t *in_off,
-			 struct vfs_file *out, int64_t *out_off, size_t n)
+			 struct vfs_file *out, int64_t *out_off, size_t n,
+			 bool nb)
 {
 	char *buf = mm_alloc(COPY_CHUNK);
 	struct vfs_uio u;
-	long done = 0, r = 0;
+	long done = 0, r = 0, got;
 
 	if (!buf)
 		return -ENOMEM;
@@ -174,20 +193,22 @@ static long copy_between(struct vfs_file *in, int64_t *in_off,
 		size_t want = MIN(n - (size_t)done, COPY_CHUNK);
 
 		vfs_uio_kernel(&u, buf, want);
-		r = read_file(in, &u, in_off ? *in_off : NO_OFFSET);
+		r = read_file(in, &u, in_off ? *in_off : NO_OFFSET, nb || done);
 		if (r <= 0)
 			break;
+		got = r;
 		if (in_off)
-			*in_off += r;
-		vfs_uio_kernel(&u, buf, (size_t)r);
-		want = (size_t)r;
-		r = write_file(out, &u, out_off ? *out_off : NO_OFFSET);
+			*in_off += got;
+		vfs_uio_kernel(&u, buf, (size_t)got);
+		r = write_file(out, &u, out_off ? *out_off : NO_OFFSET, nb);
+		if (r < got)
+			give_back(in, in_off, got - MAX(r, 0));
 		if (r <= 0)
 			break;
 		if (out_off)
 			*out_off += r;
 		done += r;
-		if ((size_t)r < want)
+		if (r < got || (size_t)got < want)
 			break;
 	}
 	mm_free(buf);
@@ -204,7 +225,7 @@ long sys_sendfile(int out_fd, int in_fd, uint64_t uoff, size_t n)
 		return -EBADF;
 	if (uoff && copy_from_user(&off, (const void *)uoff, sizeof(off)))
 		return -EFAULT;
-	r = copy_between(in, uoff ? &off : NULL, out, NULL, n);
+	r = copy_between(in, uoff ? &off : NULL, out, NULL, n, false);
 	if (uoff && r >= 0 && copy_to_user((void *)uoff, &off, sizeof(off)))
 		return -EFAULT;
 	return r;
@@ -224,7 +245,8 @@ long sys_copy_file_range(int in_fd, uint64_t uin_off, int out_fd,
 	if ((uin_off && copy_from_user(&ioff, (const void *)uin_off, 8)) ||
 	    (uout_off && copy_from_user(&ooff, (const void *)uout_off, 8)))
 		return -EFAULT;
-	r = copy_between(in, uin_off ? &ioff : NULL, out, uout_off ? &ooff : NULL, n);
+	r = copy_between(in, uin_off ? &ioff : NULL, out, uout_off ? &ooff : NULL, n,
+			 false);
 	if (r >= 0 && ((uin_off && copy_to_user((void *)uin_off, &ioff, 8)) ||
 		       (uout_off && copy_to_user((void *)uout_off, &ooff, 8))))
 		return -EFAULT;
@@ -232,6 +254,7 @@ long sys_copy_file_range(int in_fd, uint64_t uin_off, int out_fd,
 }
 
 #define SPLICE_F_NONBLOCK	2
+#define SPLICE_F_ALL		0xf	/* MOVE, NONBLOCK, MORE, GIFT */
 
 static bool is_pipe(struct vfs_file *f)
 {
@@ -240,10 +263,54 @@ static bool is_pipe(struct vfs_file *f)
 	return vfs_fstat(f, &st) == 0 && VFS_ISFIFO(st.st_mode);
 }
 
+static bool readable(struct vfs_file *f)
+{
+	int fl = vfs_file_flags(f);
+
+	return !(fl & VFS_O_PATH) && (fl & VFS_O_ACCMODE) != VFS_O_WRONLY;
+}
+
+static bool writable(struct vfs_file *f)
+{
+	int fl = vfs_file_flags(f);
+
+	return !(fl & VFS_O_PATH) && (fl & VFS_O_ACCMODE) != VFS_O_RDONLY;
+}
+
 /*
- * splice and tee move bytes through a kernel buffer rather than by
- * lending pages; what a program can observe is the same.  splice needs a
- * pipe on one side; tee copies between two pipes without consuming.
+ * Pipe to pipe (splice, or tee without consuming): waits, unless
+ * non-blocking, for bytes in `in` and then for room in `out`.
+ */
+static long pipe_to_pipe(struct vfs_file *in, struct vfs_file *out, size_t n,
+			 bool consume, bool nb)
+{
+	long r;
+
+	vfs_file_get(in);
+	vfs_file_get(out);
+	for (;;) {
+		r = vfs_pipe_transfer(in, out, n, consume);
+		if (r == -EPIPE)
+			raise_sigpipe();
+		if (r != -EAGAIN || nb)
+			break;
+		if (vfs_poll(in, NULL) & (VFS_POLLIN | VFS_POLLHUP))
+			r = fs_wait(out, VFS_POLLOUT);
+		else
+			r = fs_wait(in, VFS_POLLIN);
+		if (r < 0)
+			break;
+	}
+	vfs_file_put(out);
+	vfs_file_put(in);
+	return r;
+}
+
+/*
+ * splice moves bytes through a kernel buffer rather than by lending
+ * pages; what a program can observe is the same.  It needs a pipe on one
+ * side.  SPLICE_F_NONBLOCK, or O_NONBLOCK on either file, makes it
+ * non-blocking (Linux asks this of the pipe side only).
  */
 long sys_splice(int in_fd, uint64_t uin_off, int out_fd, uint64_t uout_off,
 		size_t n, unsigned flags)
@@ -251,29 +318,51 @@ long sys_splice(int in_fd, uint64_t uin_off, int out_fd, uint64_t uout_off,
 	struct vfs_file *in = fd_file(in_fd), *out = fd_file(out_fd);
 	int64_t ioff, ooff;
 	long r;
+	bool nb;
 
 	if (!in || !out)
+		return -EBADF;
+	if (flags & ~SPLICE_F_ALL)
+		return -EINVAL;
+	nb = (flags & SPLICE_F_NONBLOCK) || nonblocking(in) || nonblocking(out);
+	if (n == 0)
+		return 0;
+	if (!readable(in) || !writable(out))
 		return -EBADF;
 	if (!is_pipe(in) && !is_pipe(out))
 		return -EINVAL;
 	if ((uin_off && is_pipe(in)) || (uout_off && is_pipe(out)))
 		return -ESPIPE;
+	if (vfs_file_flags(out) & VFS_O_APPEND)
+		return -EINVAL;
+	n = MIN(n, (size_t)INT32_MAX);
+	if (is_pipe(in) && is_pipe(out))
+		return pipe_to_pipe(in, out, n, true, nb);
 	if ((uin_off && copy_from_user(&ioff, (const void *)uin_off, 8)) ||
 	    (uout_off && copy_from_user(&ooff, (const void *)uout_off, 8)))
 		return -EFAULT;
-	(void)flags;
-	r = copy_between(in, uin_off ? &ioff : NULL, out, uout_off ? &ooff : NULL, n);
+	if ((uin_off && ioff < 0) || (uout_off && ooff < 0))
+		return -EINVAL;
+	r = copy_between(in, uin_off ? &ioff : NULL, out, uout_off ? &ooff : NULL,
+			 n, nb);
 	if (r >= 0 && ((uin_off && copy_to_user((void *)uin_off, &ioff, 8)) ||
 		       (uout_off && copy_to_user((void *)uout_off, &ooff, 8))))
 		return -EFAULT;
 	return r;
 }
 
+/* tee: copies between two pipes without consuming the input. */
 long sys_tee(int in_fd, int out_fd, size_t n, unsigned flags)
 {
-	/* Copying without consuming needs a peek into the pipe's ring, which
-	 * lib/vfs does not expose yet: refused as Linux refuses tee on
-	 * descriptors it cannot handle. */
-	(void)in_fd; (void)out_fd; (void)n; (void)flags;
-	return -EINVAL;
+	struct vfs_file *in = fd_file(in_fd), *out = fd_file(out_fd);
+
+	if (flags & ~SPLICE_F_ALL)
+		return -EINVAL;
+	if (n == 0)
+		return 0;
+	if (!in || !out)
+		return -EBADF;
+	return pipe_to_pipe(in, out, MIN(n, (size_t)INT32_MAX), false,
+			    (flags & SPLICE_F_NONBLOCK) || nonblocking(in) ||
+			    nonblocking(out));
 }

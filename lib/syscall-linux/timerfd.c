@@ -101,8 +101,8 @@ long sys_timerfd_create(int clock, int flags)
 		return -ENOMEM;
 	tf->clock = clock;
 	vfs_poll_head_init(&tf->head);
-	return anon_fd_install(&timerfd_ops, tf, flags & TFD_NONBLOCK,
-			       flags & TFD_CLOEXEC);
+	return anon_fd_install(&timerfd_ops, "[timerfd]", tf,
+			       flags & TFD_NONBLOCK, flags & TFD_CLOEXEC);
 }
 
 static struct timerfd *timerfd_of(int fd, long *err)

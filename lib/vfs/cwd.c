@@ -59,6 +59,8 @@ vfs_chroot(struct vfs_ctx *c, struct vfs_vnode *at, const char *path)
 	return err;
 }
 
+/* ---- names by climbing ".." (getcwd, /proc/self/fd) ---- */
+
 struct find_name {
 	uint64_t ino;
 	char *name;
@@ -79,34 +81,47 @@ match(void *arg, const char *name, size_t len, uint64_t ino, unsigned dtype,
 	return 1;
 }
 
+int
+vfs_name_in(struct vfs_vnode *dir, uint64_t ino, char *name, size_t *len)
+{
+	struct find_name fn = { .ino = ino, .name = name, .len = 0 };
+	uint64_t cookie = 0;
+	int err;
+
+	if (dir->ops->readdir == NULL)
+		return -ENOENT;
+	if ((err = dir->ops->readdir(dir, &cookie, match, &fn)) != 0)
+		return err;
+	if (fn.len == 0)
+		return -ENOENT;
+	name[fn.len] = '\0';
+	*len = fn.len;
+	return 0;
+}
+
 /* Prepends "/" + the name of vn in parent to buf[*pos..]. */
 static int
 prepend_name(struct vfs_vnode *parent, struct vfs_vnode *vn, char *buf,
 	     size_t *pos)
 {
 	char name[VFS_NAME_MAX + 1];
-	struct find_name fn = { .ino = vn->ino, .name = name, .len = 0 };
-	uint64_t cookie = 0;
+	size_t len;
 	int err;
 
-	if (parent->ops->readdir == NULL)
-		return -ENOENT;
-	if ((err = parent->ops->readdir(parent, &cookie, match, &fn)) != 0)
+	if ((err = vfs_name_in(parent, vn->ino, name, &len)) != 0)
 		return err;
-	if (fn.len == 0)
-		return -ENOENT;
-	if (*pos < fn.len + 1)
+	if (*pos < len + 1)
 		return -ERANGE;
-	*pos -= fn.len;
-	memcpy(buf + *pos, name, fn.len);
+	*pos -= len;
+	memcpy(buf + *pos, name, len);
 	buf[--*pos] = '/';
 	return 0;
 }
 
-static int
-climb(struct vfs_ctx *c, char *buf, size_t *pos)
+int
+vfs_climb(struct vfs_ctx *c, struct vfs_vnode *from, char *buf, size_t *pos)
 {
-	struct vfs_vnode *cur = c->cwd, *up;
+	struct vfs_vnode *cur = from, *up;
 	int err = 0;
 
 	vfs_vnode_get(cur);
@@ -145,7 +160,7 @@ vfs_getcwd(struct vfs_ctx *c, char *buf, size_t size)
 	buf[--pos] = '\0';
 	if (c->cwd->nlink == 0)
 		return -ENOENT;
-	if ((err = climb(c, buf, &pos)) != 0)
+	if ((err = vfs_climb(c, c->cwd, buf, &pos)) != 0)
 		return err;
 	if (pos == size - 1) {
 		if (pos == 0)

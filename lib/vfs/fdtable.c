@@ -74,8 +74,11 @@ vfs_fdtable_destroy(struct vfs_fdtable *t)
 {
 	int fd;
 
-	for (fd = 0; fd < t->cap; fd++)
+	for (fd = 0; fd < t->cap; fd++) {
+		if (t->files[fd] != NULL)
+			vfs_lock_close_posix(t->files[fd], t);
 		vfs_file_put(t->files[fd]);
+	}
 	mm_free(t->files);
 	mm_free(t->fdflags);
 	t->files = NULL;
@@ -99,6 +102,9 @@ set_slot(struct vfs_fdtable *t, int fd, struct vfs_file *f, int fdflags)
 
 	t->files[fd] = f;
 	t->fdflags[fd] = (uint8_t)(fdflags & VFS_FD_CLOEXEC);
+	/* any close by the process ends its record locks on the file */
+	if (old != NULL)
+		vfs_lock_close_posix(old, t);
 	vfs_file_put(old);
 }
 

@@ -44,12 +44,15 @@ vfs_file_put(struct vfs_file *f)
 	assert_kernel(f->refs > 0);
 	if (--f->refs != 0)
 		return;
+	vfs_lock_release_file(f);
 	if (f->ops->release != NULL)
 		f->ops->release(f);
 	if (f->vn != NULL) {
 		f->vn->sb->open_files--;
 		vfs_vnode_put(f->vn);
 	}
+	vfs_vnode_put(f->dir);
+	mm_free(f->name);
 	mm_free(f);
 }
 

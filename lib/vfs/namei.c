@@ -98,6 +98,41 @@ follow(struct walk *w, struct vfs_vnode *link, const char *rest)
 	return 0;
 }
 
+/*
+ * A magic link (/proc/self/fd/N) stands for an open file: the walk goes
+ * on from the file's vnode, whatever its name is now.  As the last
+ * component, nd keeps the file (its name for the new open's path).
+ */
+static int
+follow_magic(struct walk *w, struct vfs_nd *nd, struct vfs_vnode *link,
+	     bool last)
+{
+	struct vfs_file *f;
+	int err;
+
+	if (++w->links > VFS_SYMLOOP_MAX)
+		return -ELOOP;
+	if ((err = link->ops->get_file(link, &f)) != 0)
+		return err;
+	if (f->vn == NULL) {
+		vfs_file_put(f);
+		return -ENOENT;
+	}
+	vfs_vnode_get(f->vn);
+	set_cur(w, f->vn);
+	if (!last) {
+		vfs_file_put(f);
+		return 0;
+	}
+	vfs_file_put(nd->file);
+	nd->file = f;
+	if (!(w->flags & VFS_LOOKUP_PARENT)) {
+		vfs_vnode_put(nd->parent);
+		nd->parent = NULL;
+	}
+	return 0;
+}
+
 static int
 classify(const char *comp, size_t len)
 {
@@ -137,6 +172,22 @@ last_parent(struct walk *w, struct vfs_nd *nd, const char *comp, size_t len,
 		return err;
 	if (vn != NULL && VFS_ISLNK(vn->mode) &&
 	    ((w->flags & VFS_LOOKUP_FOLLOW) || nd->trailing)) {
+		if (vn->ops->get_file != NULL) {
+			/* the file itself, found in this directory */
+			struct vfs_vnode *dir = w->cur;
+
+			vfs_vnode_get(dir);
+			err = follow_magic(w, nd, vn, true);
+			vfs_vnode_put(vn);
+			if (err) {
+				vfs_vnode_put(dir);
+				return err;
+			}
+			nd->vn = w->cur;
+			nd->parent = dir;
+			w->cur = NULL;
+			return 0;
+		}
 		err = follow(w, vn, rest);
 		vfs_vnode_put(vn);
 		return err ? err : 1;
@@ -152,6 +203,7 @@ static int
 step(struct walk *w, struct vfs_nd *nd)
 {
 	const char *comp = w->p, *rest;
+	char name[VFS_NAME_MAX + 1];
 	struct vfs_vnode *vn;
 	size_t len = 0;
 	bool last;
@@ -183,20 +235,25 @@ step(struct walk *w, struct vfs_nd *nd)
 			set_cur(w, vn);
 		return err;
 	}
-	{
-		char name[VFS_NAME_MAX + 1];
-
-		memcpy(name, comp, len);
-		name[len] = '\0';
-		if ((err = vfs_lookup_child(w->cur, name, &vn)) != 0)
-			return err;
-	}
+	memcpy(name, comp, len);
+	name[len] = '\0';
+	if ((err = vfs_lookup_child(w->cur, name, &vn)) != 0)
+		return err;
 	if (VFS_ISLNK(vn->mode) &&
 	    (!last || (w->flags & VFS_LOOKUP_FOLLOW) || nd->trailing)) {
-		/* rest still points into buf: follow copies it out first */
-		err = follow(w, vn, comp[len] == '/' && last ? "/" : rest);
+		if (vn->ops->get_file != NULL)
+			err = follow_magic(w, nd, vn, last);
+		else	/* rest still points into buf: follow copies it out first */
+			err = follow(w, vn, comp[len] == '/' && last ? "/" : rest);
 		vfs_vnode_put(vn);
 		return err;
+	}
+	if (last && (w->flags & VFS_LOOKUP_NAME)) {
+		/* where the result lives, for /proc/self/fd */
+		vfs_vnode_put(nd->parent);
+		vfs_vnode_get(w->cur);
+		nd->parent = w->cur;
+		memcpy(nd->name, name, len + 1);
 	}
 	set_cur(w, vn);
 	return 0;
@@ -271,7 +328,9 @@ vfs_nd_release(struct vfs_nd *nd)
 {
 	vfs_vnode_put(nd->parent);
 	vfs_vnode_put(nd->vn);
+	vfs_file_put(nd->file);
 	nd->parent = nd->vn = NULL;
+	nd->file = NULL;
 }
 
 int

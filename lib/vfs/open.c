@@ -144,6 +144,22 @@ lookup_create(struct vfs_ctx *c, struct vfs_vnode *at, const char *path,
 	return create_file(c, nd, mode);
 }
 
+/* Where the file was found, for /proc/self/fd: through a magic link,
+ * where the file it stands for was; else the directory and name the walk
+ * ended at (none for ".", ".." and "/": a directory climbs itself). */
+static int
+remember_path(struct vfs_file *f, struct vfs_nd *nd)
+{
+	if (nd->file != NULL) {
+		if (nd->file->name == NULL)
+			return 0;
+		return vfs_file_set_path(f, nd->file->dir, nd->file->name);
+	}
+	if (nd->parent == NULL || nd->dots != 0)
+		return 0;
+	return vfs_file_set_path(f, nd->parent, nd->name);
+}
+
 int
 vfs_open(struct vfs_ctx *c, struct vfs_vnode *at, const char *path, int flags,
 	 unsigned mode, struct vfs_file **out)
@@ -161,6 +177,7 @@ vfs_open(struct vfs_ctx *c, struct vfs_vnode *at, const char *path, int flags,
 		err = lookup_create(c, at, path, flags, mode, &nd, &created);
 	} else {
 		lf = (flags & VFS_O_NOFOLLOW) ? 0 : VFS_LOOKUP_FOLLOW;
+		lf |= VFS_LOOKUP_NAME;
 		if (flags & VFS_O_DIRECTORY)
 			lf |= VFS_LOOKUP_DIRECTORY;
 		err = vfs_namei(c, at, path, lf, &nd);
@@ -171,6 +188,8 @@ vfs_open(struct vfs_ctx *c, struct vfs_vnode *at, const char *path, int flags,
 		else
 			err = open_vnode(c, nd.vn, flags, created, out);
 	}
+	if (err == 0 && (err = remember_path(*out, &nd)) != 0)
+		vfs_file_put(*out);
 	vfs_nd_release(&nd);
 	return err;
 }

@@ -262,27 +262,11 @@ const struct vfs_file_ops vfs_fifo_fops = {
 	.release = pipe_release,
 };
 
-/* ---- anonymous pipes get a vnode of their own, for fstat ---- */
-
-static const struct vfs_vnode_ops pipefs_vnode_ops;
-static void pipefs_evict(struct vfs_vnode *vn) { vfs_vnode_free(vn); }
-static const struct vfs_sb_ops pipefs_sb_ops = { .evict = pipefs_evict };
-static struct vfs_sb *pipefs;
-static uint64_t pipefs_ino = 1;
-
-static struct vfs_vnode *
-pipe_vnode(void)
-{
-	struct vfs_vnode *vn;
-
-	if (pipefs == NULL && (pipefs = vfs_sb_alloc(&pipefs_sb_ops, NULL)) == NULL)
-		return NULL;
-	if ((vn = vfs_vnode_alloc(pipefs, &pipefs_vnode_ops,
-				  VFS_S_IFIFO | 0600)) != NULL)
-		vn->ino = pipefs_ino++;
-	return vn;
-}
-
+/*
+ * An anonymous pipe has an inode of pipefs (anon.c), for fstat, and is
+ * that inode's FIFO pipe: opening /proc/self/fd/N of a pipe joins it, as
+ * on Linux.
+ */
 int
 vfs_pipe(struct vfs_file **rd, struct vfs_file **wr, int flags)
 {
@@ -294,7 +278,7 @@ vfs_pipe(struct vfs_file **rd, struct vfs_file **wr, int flags)
 		return -EINVAL;
 	if ((p = pipe_new(VFS_PIPE_DEFAULT_SIZE)) == NULL)
 		return -ENOMEM;
-	if ((vn = pipe_vnode()) == NULL) {
+	if ((vn = vfs_pseudo_vnode(VFS_PSEUDO_PIPE)) == NULL) {
 		pipe_free(p);
 		return -ENOMEM;
 	}
@@ -313,6 +297,8 @@ vfs_pipe(struct vfs_file **rd, struct vfs_file **wr, int flags)
 	}
 	attach(p, *rd);
 	attach(p, *wr);
+	p->fifo = vn;
+	vn->fifo = p;
 	return 0;
 }
 
@@ -381,4 +367,51 @@ vfs_pipe_set_size(struct vfs_file *f, unsigned long size)
 		return err;
 	vfs_poll_notify(&p->poll, VFS_POLLOUT | VFS_POLLWRNORM);
 	return (int)cap;
+}
+
+ssize_t
+vfs_pipe_transfer(struct vfs_file *in, struct vfs_file *out, size_t n,
+		  bool consume)
+{
+	struct vfs_pipe *ip = pipe_of(in), *op = pipe_of(out);
+	size_t want, done = 0;
+	struct vfs_uio u;
+	ssize_t r;
+
+	if (!readable(in) || !writable(out) || (in->flags & VFS_O_PATH) ||
+	    (out->flags & VFS_O_PATH))
+		return -EBADF;
+	if (ip == NULL || op == NULL || ip == op)
+		return -EINVAL;
+	if (n == 0)
+		return 0;
+	if (ip->len == 0)
+		return ip->writers != 0 ? -EAGAIN : 0;
+	if (op->readers == 0)
+		return -EPIPE;
+	want = MIN(MIN(n, ip->len), op->cap - op->len);
+	if (want == 0)
+		return -EAGAIN;
+	/* source page by page into the destination ring (which may allocate) */
+	while (done < want) {
+		size_t at = (ip->head + done) % ip->cap;
+		size_t chunk = MIN(want - done, PAGE - at % PAGE);
+
+		vfs_uio_kernel(&u, page_at(ip, at, false) + at % PAGE, chunk);
+		r = ring_copy(op, op->head + op->len + done, &u, chunk, true);
+		if (r > 0)
+			done += (size_t)r;
+		if (r < (ssize_t)chunk)
+			break;
+	}
+	if (done == 0)
+		return -ENOMEM;
+	op->len += done;
+	vfs_poll_notify(&op->poll, VFS_POLLIN | VFS_POLLRDNORM);
+	if (consume) {
+		ip->head = (ip->head + done) % ip->cap;
+		ip->len -= done;
+		vfs_poll_notify(&ip->poll, VFS_POLLOUT | VFS_POLLWRNORM);
+	}
+	return (ssize_t)done;
 }

@@ -47,8 +47,7 @@ struct ramfs_node {
 		struct ramfs_dir dir;	/* directories */
 		char *target;		/* symlinks */
 	} u;
-	vfs_synth_link_fn linkfn;	/* synthetic symlinks */
-	void *linkarg;
+	struct synth_node *synth;	/* synthetic nodes (synth.c), or NULL */
 };
 
 static inline struct ramfs_node *

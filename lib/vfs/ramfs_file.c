@@ -253,8 +253,6 @@ ramfs_readlink(struct vfs_vnode *vn, char *buf, size_t len)
 	struct ramfs_node *n = RNODE(vn);
 	size_t tlen;
 
-	if (n->linkfn != NULL)
-		return n->linkfn(n->linkarg, buf, len);
 	if (n->u.target == NULL)
 		return -EINVAL;		/* added by vfs_ramfs_add, no target */
 	tlen = strlen(n->u.target);
@@ -282,6 +280,7 @@ ramfs_evict(struct vfs_vnode *vn)
 		break;
 	}
 	RSB(vn->sb)->inodes--;
+	mm_free(n->synth);
 	mm_free(n);
 	vfs_vnode_free(vn);
 }

@@ -367,6 +367,12 @@ struct vfs_vnode *vfs_file_vnode(struct vfs_file *f);	/* not referenced */
 int vfs_file_flags(struct vfs_file *f);
 /* F_SETFL: only O_APPEND and O_NONBLOCK (and O_NOATIME) change */
 void vfs_file_set_flags(struct vfs_file *f, int flags);
+/* What /proc/self/fd/N shows for f: "/tmp/x", "/tmp/x (deleted)",
+ * "pipe:[INO]", "socket:[INO]", "anon_inode:[eventfd]".  Into buf (no
+ * NUL, cut at len): the length, or an error.  A file renamed into another
+ * directory still shows its old place (see fdpath.c). */
+ssize_t vfs_file_path(struct vfs_ctx *c, struct vfs_file *f, char *buf,
+		      size_t len);
 void vfs_vnode_get(struct vfs_vnode *vn);
 void vfs_vnode_put(struct vfs_vnode *vn);
 
@@ -410,6 +416,64 @@ int vfs_pipe(struct vfs_file **rd, struct vfs_file **wr, int flags);
  * VFS_PIPE_MAX_SIZE; -EBADF if f is not a pipe. */
 int vfs_pipe_get_size(struct vfs_file *f);
 int vfs_pipe_set_size(struct vfs_file *f, unsigned long size);
+/* tee (consume false) and pipe-to-pipe splice (true): moves up to n
+ * buffered bytes of in into out, as many as out has room for.  The count,
+ * 0 when in is empty with no writer left, -EAGAIN when in is empty or out
+ * full, -EPIPE with no reader of out, -EINVAL unless two distinct pipes,
+ * -EBADF if in is not open for reading or out for writing. */
+ssize_t vfs_pipe_transfer(struct vfs_file *in, struct vfs_file *out,
+			  size_t n, bool consume);
+
+/* ---- advisory locks (lock.c) ------------------------------------------ */
+
+/*
+ * One lock manager for fcntl's record locks, OFD locks and flock, kept per
+ * vnode.  A lock has an owner: POSIX record locks belong to a process (the
+ * caller passes its descriptor table) and never conflict with the same
+ * process's own; OFD and flock locks belong to the open file, so two opens
+ * of one file conflict even in one process.  Record locks (POSIX and OFD)
+ * cover byte ranges and conflict with each other; flock locks cover the
+ * whole file and are a family apart.  Nothing blocks: a conflict answers
+ * -EAGAIN and the caller may wait through vfs_lock_wait_add, whose waiters
+ * are told whenever a lock on the vnode is released or changed.
+ */
+#define VFS_F_RDLCK	0
+#define VFS_F_WRLCK	1
+#define VFS_F_UNLCK	2
+
+#define VFS_LOCK_POSIX	0	/* owner: the process's descriptor table */
+#define VFS_LOCK_OFD	1	/* owner: the open file */
+#define VFS_LOCK_FLOCK	2	/* owner: the open file; whole file */
+
+#define VFS_LOCK_EOF	INT64_MAX	/* a range's end: to the end of file, and on */
+
+struct vfs_lock_req {
+	int kind;		/* VFS_LOCK_* */
+	int type;		/* VFS_F_RDLCK / WRLCK / UNLCK */
+	const void *owner;	/* POSIX: the fdtable; others: set by the call */
+	int pid;		/* POSIX: the process, for F_GETLK */
+	int64_t start, end;	/* inclusive */
+};
+
+/* struct flock's l_whence/l_start/l_len as a range [*start, *end]:
+ * -EINVAL (bad whence, negative start), -EOVERFLOW. */
+int vfs_lock_span(struct vfs_file *f, int whence, int64_t start, int64_t len,
+		  int64_t *out_start, int64_t *out_end);
+/* Sets (or, with VFS_F_UNLCK, removes) a lock: 0, -EAGAIN on a conflict,
+ * -EBADF if a record lock's type needs an access mode f lacks, -ENOLCK
+ * when out of memory.  flock conversions drop the old lock first (Linux). */
+int vfs_lock_set(struct vfs_file *f, struct vfs_lock_req *r);
+/* F_GETLK: 0 with r describing the first conflicting lock (pid -1 unless
+ * a POSIX lock's), or with r->type = VFS_F_UNLCK if none.  An OFD query
+ * of type VFS_F_UNLCK looks for the open file's own lock instead (Linux
+ * 6.6); a POSIX one is -EINVAL. */
+int vfs_lock_test(struct vfs_file *f, struct vfs_lock_req *r);
+/* A close of a descriptor of f by the process owning fdtable: its POSIX
+ * locks on the file go (any close, as POSIX says). */
+void vfs_lock_close_posix(struct vfs_file *f, const void *fdtable);
+/* The waiters of f's vnode's locks. */
+int vfs_lock_wait_add(struct vfs_file *f, struct vfs_poll_waiter *w);
+void vfs_lock_wait_del(struct vfs_file *f, struct vfs_poll_waiter *w);
 
 /* ---- descriptor table ------------------------------------------------- */
 

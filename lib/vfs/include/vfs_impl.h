@@ -80,6 +80,10 @@ struct vfs_vnode_ops {
 	int64_t (*seek_data)(struct vfs_vnode *vn, uint64_t off, int whence);
 	int (*fallocate)(struct vfs_vnode *vn, int mode, uint64_t off,
 			 uint64_t len);
+	/* optional, symlinks: a "magic link" (/proc/self/fd/N) stands for an
+	 * open file, not a path; a lookup through it goes on from the
+	 * file's vnode.  The file, referenced. */
+	int (*get_file)(struct vfs_vnode *vn, struct vfs_file **out);
 	/* optional: make the file's data (and, unless datasync, its
 	 * metadata) durable; NULL: nothing to write back */
 	int (*fsync)(struct vfs_vnode *vn, bool datasync);
@@ -140,6 +144,7 @@ struct vfs_vnode {
 	unsigned refs;
 	struct vfs_sb *mounted;		/* the instance mounted here */
 	struct vfs_pipe *fifo;		/* a FIFO's pipe while open */
+	struct vfs_lockset *locks;	/* advisory locks (lock.c), or NULL */
 	void *priv;			/* the filesystem's */
 };
 
@@ -170,6 +175,12 @@ struct vfs_file {
 	unsigned refs;
 	uint32_t uid, gid;		/* the opener's */
 	void *priv;			/* the ops' */
+	/* For /proc/self/fd (fdpath.c): the directory the file was opened
+	 * in (referenced) and its name there.  No dir for directories
+	 * (their path is found by climbing "..") nor anonymous files, whose
+	 * name is the "[eventfd]" of "anon_inode:[eventfd]".  Heap-owned. */
+	struct vfs_vnode *dir;
+	char *name;
 };
 
 /* Registering filesystems */
@@ -183,6 +194,13 @@ void vfs_vnode_touch(struct vfs_vnode *vn, unsigned which);	/* VFS_ATTR_*TIME */
 /* A file not backed by a path (pipes, sockets, eventfds), refs = 1. */
 struct vfs_file *vfs_file_alloc(const struct vfs_file_ops *ops,
 				struct vfs_vnode *vn, int flags, void *priv);
+/* Anonymous files with the inodes fstat shows (anon.c): a socket gets an
+ * S_IFSOCK inode of its own; eventfd, epoll, timerfd, signalfd share one
+ * anonymous inode and carry a name, "[eventfd]".  NULL: no memory. */
+struct vfs_file *vfs_sock_file_alloc(const struct vfs_file_ops *ops,
+				     int flags, void *priv);
+struct vfs_file *vfs_anon_file_alloc(const struct vfs_file_ops *ops,
+				     const char *name, int flags, void *priv);
 
 /* uio helpers: move n bytes from/to kernel memory; the count moved (less
  * on a fault), -EFAULT when none. */
@@ -227,6 +245,8 @@ int vfs_sbuf_putu(struct vfs_sbuf *b, uint64_t v);	/* decimal */
 typedef int (*vfs_synth_gen_fn)(void *arg, struct vfs_sbuf *b);
 /* Produces a symlink's target into buf (len bytes): its length, or an error. */
 typedef ssize_t (*vfs_synth_link_fn)(void *arg, char *buf, size_t len);
+/* The open file a magic link stands for (referenced), or an error. */
+typedef int (*vfs_synth_file_fn)(void *arg, struct vfs_file **out);
 
 /* A read-only synthetic filesystem (mode-wise a ramfs the program cannot
  * change: -EROFS); fill it with vfs_synth_* and mount it. */
@@ -236,6 +256,31 @@ int vfs_synth_file(struct vfs_sb *sb, const char *path, uint32_t mode,
 		   vfs_synth_gen_fn gen, void *arg);
 int vfs_synth_symlink(struct vfs_sb *sb, const char *path,
 		      vfs_synth_link_fn fn, void *arg);
+
+/* An entry of a dynamic directory, described by its generator. */
+struct vfs_synth_ent {
+	char name[32];
+	uint64_t id;		/* unique in the directory: makes the inode number */
+	uint32_t mode;		/* VFS_S_IFREG or VFS_S_IFLNK, and permissions */
+	vfs_synth_gen_fn gen;	/* regular files: the content */
+	vfs_synth_link_fn link;	/* symlinks: the target's text */
+	vfs_synth_file_fn file;	/* symlinks, optional: a magic link's file */
+	void *arg;		/* for gen, link and file */
+};
+
+/*
+ * A dynamic directory (/proc/self/fd): its entries exist only while they
+ * are looked up or listed, so they follow the state they describe.  list
+ * fills e with the first entry at a position >= *pos and moves *pos past
+ * it, -ENOENT at the end; lookup (optional: else list is searched) finds
+ * one by name, -ENOENT if none.
+ */
+struct vfs_synth_dirops {
+	int (*list)(void *arg, uint64_t *pos, struct vfs_synth_ent *e);
+	int (*lookup)(void *arg, const char *name, struct vfs_synth_ent *e);
+};
+int vfs_synth_dyndir(struct vfs_sb *sb, const char *path, uint32_t mode,
+		     const struct vfs_synth_dirops *ops, void *arg);
 
 /* Pipes as a building block (FIFOs use them too). */
 struct vfs_pipe;

@@ -186,6 +186,57 @@ test_fifo(void **state)
 	vfs_file_put(r);
 }
 
+/* tee copies without consuming, splice moves; both stop at the room the
+ * destination has, and wrap around the rings. */
+static void
+test_transfer(void **state)
+{
+	struct vfs_file *r1, *w1, *r2, *w2;
+	static char big[VFS_PIPE_DEFAULT_SIZE];
+	char buf[16] = { 0 };
+
+	vt_setup();
+	assert_int_equal(vfs_pipe(&r1, &w1, 0), 0);
+	assert_int_equal(vfs_pipe(&r2, &w2, 0), 0);
+	assert_int_equal(vfs_pipe_transfer(r1, w2, 10, false), -EAGAIN);
+	assert_int_equal(vt_write(w1, "0123456789", 10), 10);
+	assert_int_equal(vfs_pipe_transfer(r1, w2, 4, false), 4);
+	assert_int_equal(vfs_pipe_transfer(r1, w2, 100, false), 10);
+	assert_int_equal(vt_read(r2, buf, sizeof(buf)), 14);
+	assert_memory_equal(buf, "01230123456789", 14);
+	assert_int_equal(vfs_pipe_transfer(r1, w2, 3, true), 3);
+	assert_int_equal(vt_read(r1, buf, sizeof(buf)), 7);
+	assert_memory_equal(buf, "3456789", 7);
+	assert_int_equal(vt_read(r2, buf, sizeof(buf)), 3);
+	assert_memory_equal(buf, "012", 3);
+	/* wrong kinds and ends */
+	assert_int_equal(vfs_pipe_transfer(r1, w1, 1, false), -EINVAL);
+	assert_int_equal(vfs_pipe_transfer(w1, w2, 1, false), -EBADF);
+	assert_int_equal(vfs_pipe_transfer(r1, r2, 1, false), -EBADF);
+	assert_int_equal(vfs_pipe_transfer(r1, w2, 0, false), 0);
+	/* a full destination takes what fits, then nothing */
+	memset(big, 'b', sizeof(big));
+	assert_int_equal(vt_write(w2, big, sizeof(big) - 5), sizeof(big) - 5);
+	assert_int_equal(vt_write(w1, "wrapping", 8), 8);
+	assert_int_equal(vfs_pipe_transfer(r1, w2, 8, true), 5);
+	assert_int_equal(vfs_pipe_transfer(r1, w2, 8, true), -EAGAIN);
+	assert_int_equal(vt_read(r2, big, sizeof(big) - 5), sizeof(big) - 5);
+	assert_int_equal(vt_read(r2, buf, sizeof(buf)), 5);
+	assert_memory_equal(buf, "wrapp", 5);
+	/* across the end of the destination's ring */
+	assert_int_equal(vfs_pipe_transfer(r1, w2, 8, false), 3);
+	assert_int_equal(vt_read(r2, buf, sizeof(buf)), 3);
+	assert_memory_equal(buf, "ing", 3);
+	/* no reader of the destination; an empty source with no writer */
+	vfs_file_put(r2);
+	assert_int_equal(vfs_pipe_transfer(r1, w2, 8, false), -EPIPE);
+	assert_int_equal(vt_read(r1, buf, sizeof(buf)), 3);
+	vfs_file_put(w1);
+	assert_int_equal(vfs_pipe_transfer(r1, w2, 8, false), 0);
+	vfs_file_put(r1);
+	vfs_file_put(w2);
+}
+
 int
 main(void)
 {
@@ -196,6 +247,7 @@ main(void)
 		cmocka_unit_test(test_set_size),
 		cmocka_unit_test(test_readiness_callbacks),
 		cmocka_unit_test(test_fifo),
+		cmocka_unit_test(test_transfer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
