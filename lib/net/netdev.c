@@ -94,6 +94,25 @@ dev_netif_init(struct netif *nif)
 	return ERR_OK;
 }
 
+/* The smallest unit no Ethernet interface uses, as Linux picks "eth%d". */
+static int
+free_unit(void)
+{
+	struct netif *nif;
+	int unit = 0;
+	bool used;
+
+	do {
+		used = false;
+		NETIF_FOREACH(nif) {
+			if ((nif->flags & NETIF_FLAG_ETHERNET) &&
+			    ((struct net_dev *)nif->state)->unit == unit)
+				used = true;
+		}
+	} while (used && ++unit);
+	return unit;
+}
+
 int
 net_dev_register(struct net_dev *dev)
 {
@@ -104,6 +123,7 @@ net_dev_register(struct net_dev *dev)
 	nif = mm_zalloc(sizeof(*nif));
 	if (nif == NULL)
 		return -ENOMEM;
+	dev->unit = free_unit();	/* before dev's netif joins the list */
 	if (netif_add(nif, NULL, NULL, NULL, dev, dev_netif_init,
 	    ethernet_input) == NULL) {
 		mm_free(nif);

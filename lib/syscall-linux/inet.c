@@ -739,8 +739,10 @@ static long inet_getopt(struct sock *s, int level, int name, void *v, uint32_t *
 }
 
 /* Cuts the pcb loose from the socket and closes it (a listening pcb has
- * only the accept callback: lwIP refuses the others on it). */
-static void tcp_detach(struct tcp_pcb *pcb)
+ * only the accept callback: lwIP refuses the others on it).  With
+ * SO_LINGER on and a zero time the connection is reset instead (RST, no
+ * TIME_WAIT), as Linux does. */
+static void tcp_detach(struct tcp_pcb *pcb, bool reset)
 {
 	tcp_arg(pcb, NULL);
 	if (pcb->state == LISTEN) {
@@ -750,7 +752,9 @@ static void tcp_detach(struct tcp_pcb *pcb)
 		tcp_sent(pcb, NULL);
 		tcp_err(pcb, NULL);
 	}
-	if (tcp_close(pcb) != ERR_OK)
+	if (reset && pcb->state != LISTEN)
+		tcp_abort(pcb);
+	else if (tcp_close(pcb) != ERR_OK)
 		tcp_abort(pcb);
 }
 
@@ -767,7 +771,7 @@ static void inet_release(struct sock *s)
 		mm_free(c->sock);
 	}
 	if (tcp(s) && i->pcb.tcp)
-		tcp_detach(i->pcb.tcp);
+		tcp_detach(i->pcb.tcp, s->linger && s->linger_secs == 0);
 	else if (!tcp(s) && i->pcb.udp)
 		udp_remove(i->pcb.udp);
 	if (i->rx)
@@ -802,3 +806,13 @@ static const struct sock_ops inet_ops = {
 	.release = inet_release,
 	.options_changed = apply_options,
 };
+
+bool inet_if_next(unsigned after, struct net_if_info *out)
+{
+	return net_if_next(after, out);
+}
+
+bool inet_if_get(unsigned index, struct net_if_info *out)
+{
+	return net_if_get(index, out);
+}

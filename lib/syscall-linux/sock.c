@@ -67,7 +67,7 @@ static int sock_file_ioctl(struct vfs_file *f, unsigned long cmd, unsigned long 
 		n = 0;		/* sent data is handed on at once */
 		break;
 	default:
-		return -ENOTTY;
+		return if_ioctl(s->family, cmd, arg);	/* SIOCGIF* */
 	}
 	return copy_to_user((void *)arg, &n, sizeof(n));
 }
@@ -146,20 +146,52 @@ static bool would_block(struct sock *s, int flags)
 	return !(flags & MSG_DONTWAIT) && !(vfs_file_flags(s->file) & VFS_O_NONBLOCK);
 }
 
+static void wake_waiter(struct vfs_poll_waiter *w, unsigned events)
+{
+	(void)events;
+	sched_wake_thread(w->arg);
+}
+
+/*
+ * Sleeps until the socket may have changed (0), the absolute deadline
+ * passes (0 too: the caller looks at the clock), or a signal comes.
+ * With a timeout set Linux does not restart the call after a handler.
+ */
+static long sock_wait(struct sock *s, unsigned events, uint64_t deadline)
+{
+	struct vfs_poll_waiter w;
+	int r;
+
+	if (!deadline)
+		return fs_wait(s->file, events);
+	vfs_poll_waiter_init(&w, wake_waiter, sched_current());
+	if (vfs_poll(s->file, &w) & (events | VFS_POLLERR | VFS_POLLHUP)) {
+		vfs_poll_del(&w);
+		return 0;
+	}
+	r = sched_wait(NULL, deadline);
+	vfs_poll_del(&w);
+	return r == -EINTR ? -EINTR : 0;
+}
+
+static uint64_t deadline_of(uint64_t timeout)
+{
+	return timeout ? plat_monotonic_ns() + timeout : 0;
+}
+
 /*
  * Runs op until it stops answering -EAGAIN, sleeping on the socket's
- * readiness in between, up to the timeout (then -EAGAIN, as Linux).
+ * readiness in between, up to the deadline (then -EAGAIN, as Linux).
  */
-static long sock_block(struct sock *s, int flags, uint64_t timeout, unsigned events,
+static long sock_block(struct sock *s, int flags, uint64_t deadline, unsigned events,
 		       long (*op)(struct sock *, void *), void *arg)
 {
-	uint64_t deadline = timeout ? plat_monotonic_ns() + timeout : 0;
 	long r;
 
 	while ((r = op(s, arg)) == -EAGAIN && would_block(s, flags)) {
 		if (deadline && plat_monotonic_ns() >= deadline)
 			return -EAGAIN;
-		if ((r = fs_wait(s->file, events)) < 0)
+		if ((r = sock_wait(s, events, deadline)) < 0)
 			return r;
 	}
 	return r;
@@ -177,12 +209,13 @@ static long do_recv(struct sock *s, void *m)
 
 static long send_blocking(struct sock *s, struct sock_msg *m)
 {
-	long r = sock_block(s, m->flags, s->sndtimeo, VFS_POLLOUT, do_send, m);
+	uint64_t deadline = deadline_of(s->sndtimeo);
+	long r = sock_block(s, m->flags, deadline, VFS_POLLOUT, do_send, m);
 
 	/* A blocking stream send returns when all is sent (or it fails). */
 	while (r > 0 && s->type == SOCK_STREAM && m->uio->resid &&
 	       would_block(s, m->flags)) {
-		long more = sock_block(s, m->flags, s->sndtimeo, VFS_POLLOUT, do_send, m);
+		long more = sock_block(s, m->flags, deadline, VFS_POLLOUT, do_send, m);
 
 		if (more <= 0)
 			break;
@@ -197,9 +230,27 @@ static long send_blocking(struct sock *s, struct sock_msg *m)
 	return r;
 }
 
+/*
+ * MSG_WAITALL on a blocking stream goes on until the buffer is full, the
+ * end of the stream, an error, a signal or the timeout (one for the whole
+ * call); what came before that is returned.
+ */
 static long recv_blocking(struct sock *s, struct sock_msg *m)
 {
-	return sock_block(s, m->flags, s->rcvtimeo, VFS_POLLIN, do_recv, m);
+	uint64_t deadline = deadline_of(s->rcvtimeo);
+	long r = sock_block(s, m->flags, deadline, VFS_POLLIN, do_recv, m);
+
+	if (s->type != SOCK_STREAM || !(m->flags & MSG_WAITALL) ||
+	    (m->flags & (MSG_PEEK | MSG_TRUNC)))
+		return r;
+	while (r > 0 && m->uio->resid && would_block(s, m->flags)) {
+		long more = sock_block(s, m->flags, deadline, VFS_POLLIN, do_recv, m);
+
+		if (more <= 0)
+			break;
+		r += more;
+	}
+	return r;
 }
 
 static ssize_t sock_file_read(struct vfs_file *f, struct vfs_uio *u, uint64_t *off)
@@ -247,6 +298,9 @@ long sys_socket(int domain, int type, int protocol)
 	case AF_INET6:
 		r = inet_create(domain, type & SOCK_TYPE_MASK, protocol, &s);
 		break;
+	case AF_NETLINK:
+		r = netlink_create(type & SOCK_TYPE_MASK, protocol, &s);
+		break;
 	default:
 		return -EAFNOSUPPORT;
 	}
@@ -260,7 +314,8 @@ long sys_socketpair(int domain, int type, int protocol, uint64_t usv)
 	long r;
 
 	if (domain != AF_UNIX)
-		return domain == AF_INET || domain == AF_INET6 ? -EOPNOTSUPP : -EAFNOSUPPORT;
+		return domain == AF_INET || domain == AF_INET6 || domain == AF_NETLINK ?
+		       -EOPNOTSUPP : -EAFNOSUPPORT;
 	if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
 	if ((r = unix_pair(type & SOCK_TYPE_MASK, protocol, &a, &b)))
@@ -358,7 +413,7 @@ long sys_accept4(int fd, uint64_t uaddr, uint64_t ulen, int flags)
 		return -EINVAL;
 	if (!s->listening)
 		return -EINVAL;
-	if ((r = sock_block(s, 0, s->rcvtimeo, VFS_POLLIN, do_accept, &a)))
+	if ((r = sock_block(s, 0, deadline_of(s->rcvtimeo), VFS_POLLIN, do_accept, &a)))
 		return r;
 	a.out->ops->name(a.out, true, addr, &len);
 	nfd = sock_install(a.out, flags);
@@ -414,7 +469,7 @@ long sys_connect(int fd, uint64_t uaddr, uint32_t len)
 		return connect_wait(s);
 	if (r != -EAGAIN)
 		return r;
-	return sock_block(s, 0, s->sndtimeo, VFS_POLLOUT, do_connect, &c);
+	return sock_block(s, 0, deadline_of(s->sndtimeo), VFS_POLLOUT, do_connect, &c);
 }
 
 static long sock_name(int fd, uint64_t uaddr, uint64_t ulen, bool peer)
@@ -797,8 +852,21 @@ static long setopt_socket(struct sock *s, int name, const void *v, uint32_t len)
 		*(name == SO_RCVTIMEO ? &s->rcvtimeo : &s->sndtimeo) = timeval_ns(v);
 		return 0;
 	}
-	if (name == SO_LINGER)
-		return len < 8 ? -EINVAL : 0;	/* close never lingers here */
+	if (name == SO_LINGER) {
+		struct { int32_t onoff, secs; } l;
+
+		if (len < sizeof(l))
+			return -EINVAL;
+		memcpy(&l, v, sizeof(l));
+		/* As Linux: turning it off keeps the old time.  Closing with
+		 * a zero time resets the connection (inet.c); a longer one
+		 * does not make close() wait here: the data still goes out
+		 * in the background. */
+		s->linger = l.onoff != 0;
+		if (l.onoff)
+			s->linger_secs = l.secs < 0 ? INT32_MAX : l.secs;
+		return 0;
+	}
 	if (get_int(v, len, &i))
 		return -EINVAL;
 	switch (name) {
@@ -865,10 +933,13 @@ static long getopt_socket(struct sock *s, int name, void *v, uint32_t *len)
 		*len = sizeof(tv);
 		return 0;
 	}
-	case SO_LINGER:
-		memset(v, 0, 8);
-		*len = 8;
+	case SO_LINGER: {
+		int32_t l[2] = { s->linger, s->linger_secs };
+
+		memcpy(v, l, sizeof(l));
+		*len = sizeof(l);
 		return 0;
+	}
 	case SO_PEERCRED: {
 		struct sock_creds c = { current->pid, 0, 0 };
 

@@ -1,7 +1,8 @@
 /*
  * Sockets, private to lib/syscall-linux.  A socket is an open file whose
  * ops come from sock.c; what the protocol does is in a family's
- * struct sock_ops (AF_UNIX in unix.c; AF_INET/INET6 over lwIP later).
+ * struct sock_ops (AF_UNIX in unix.c, AF_INET/INET6 over lwIP in inet.c,
+ * AF_NETLINK in netlink.c).
  * Family ops never sleep: they answer -EAGAIN and sock.c waits on the
  * socket's readiness, as for every other file.
  */
@@ -93,6 +94,8 @@ struct sock {
 	uint64_t rcvtimeo, sndtimeo;	/* ns, 0 = forever */
 	int rcvbuf, sndbuf;
 	bool reuseaddr, reuseport, keepalive, passcred, broadcast;
+	bool linger;			/* SO_LINGER: l_onoff ... */
+	int linger_secs;		/* ... and l_linger (0: close resets) */
 	int error;			/* SO_ERROR, cleared when read */
 	bool listening;
 	void *priv;			/* the family's */
@@ -113,5 +116,20 @@ long unix_create(int type, int protocol, struct sock **out);
 long unix_pair(int type, int protocol, struct sock **a, struct sock **b);
 /* AF_INET/AF_INET6 (inet.c over lwIP, or inet_none.c without a stack) */
 long inet_create(int family, int type, int protocol, struct sock **out);
+/* AF_NETLINK, NETLINK_ROUTE (netlink.c) */
+long netlink_create(int type, int protocol, struct sock **out);
+
+/*
+ * The network interfaces, as lib/net describes them (inet.c), or none at
+ * all without a stack (inet_none.c): the one after index `after` (0: the
+ * first), or the one with this index; false when there is none.
+ */
+struct net_if_info;
+bool inet_if_next(unsigned after, struct net_if_info *out);
+bool inet_if_get(unsigned index, struct net_if_info *out);
+/* Linux's IFF_* flags of an interface (ifioctl.c). */
+unsigned if_linux_flags(const struct net_if_info *i);
+/* SIOCGIF* on a socket of this family (ifioctl.c): -ENOTTY for others. */
+long if_ioctl(int family, unsigned long cmd, unsigned long arg);
 
 #endif

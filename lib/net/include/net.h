@@ -64,6 +64,7 @@ struct net_dev {
 	/* lib/net's. */
 	struct netif *netif;
 	bool is_static;			/* net_config_static() was used */
+	int unit;			/* named "eth<unit>" for programs */
 	uint64_t rx_frames, rx_dropped, tx_frames, tx_errors;
 };
 
@@ -122,6 +123,56 @@ void net_dev_addr4(struct net_dev *dev, char *buf, size_t len);
  * /etc/resolv.conf.
  */
 size_t net_resolv_conf(char *buf, size_t len);
+
+/* ---- interfaces, as `ip address` lists them ------------------------------- */
+
+#define NET_IF_NAMELEN		16	/* with the NUL, as Linux's IFNAMSIZ */
+#define NET_IF_MAX_ADDR6	4
+
+/* struct net_if_info.flags */
+#define NET_IF_UP		(1u << 0)	/* administratively up */
+#define NET_IF_RUNNING		(1u << 1)	/* up with the link up */
+#define NET_IF_LOOPBACK		(1u << 2)
+#define NET_IF_BROADCAST	(1u << 3)
+#define NET_IF_MULTICAST	(1u << 4)
+
+/* struct net_if_addr6.flags */
+#define NET_IF6_TENTATIVE	(1u << 0)	/* duplicate detection running */
+#define NET_IF6_DEPRECATED	(1u << 1)	/* valid, no longer preferred */
+#define NET_IF6_PERMANENT	(1u << 2)	/* no lifetime (static, link-local) */
+
+struct net_if_addr6 {
+	uint8_t addr[16];
+	uint8_t prefixlen;
+	uint8_t flags;			/* NET_IF6_* */
+};
+
+/*
+ * One interface.  Names are Linux's: "lo" for the loopback and "eth<N>"
+ * for Ethernet interfaces in the order they were registered; indexes
+ * start at 1 (lo) and stay put while the interface exists.
+ */
+struct net_if_info {
+	unsigned index;
+	char name[NET_IF_NAMELEN];
+	unsigned flags;			/* NET_IF_* */
+	unsigned mtu;
+	uint8_t hwaddr[6];
+	uint8_t hwaddr_len;		/* 6 for Ethernet, 0 for lo */
+	uint32_t addr4, mask4;		/* network byte order; 0: none yet */
+	bool addr4_static;		/* loopback or net_config_static() */
+	int naddr6;
+	struct net_if_addr6 addr6[NET_IF_MAX_ADDR6];
+	uint64_t rx_packets, tx_packets, rx_dropped, tx_errors;
+};
+
+/*
+ * Enumeration: the interface with the smallest index above `after` (0
+ * for the first) into *out; false when there is none.
+ */
+bool net_if_next(unsigned after, struct net_if_info *out);
+/* The interface with this index; false when there is none. */
+bool net_if_get(unsigned index, struct net_if_info *out);
 
 /* ---- the heap ------------------------------------------------------------ */
 
