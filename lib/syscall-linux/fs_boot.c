@@ -1,6 +1,7 @@
 /*
  * The program's files at boot: a ramfs root holding the unpacked
- * initramfs (or a disk's filesystem, fs_disks.c), devfs on /dev, a tmpfs on /dev/shm, the synthetic /proc and
+ * initramfs (or a disk's filesystem, fs_disks.c), devfs on /dev, tmpfs on
+ * /dev/shm and /run, the synthetic /proc and
  * /sys, the /etc files libc expects when the image lacks them, and the
  * console on descriptors 0, 1 and 2.
  */
@@ -145,6 +146,12 @@ static int rootfs_init(void)
 	} else if ((r = ensure_dir(c, "/tmp", 01777))) {
 		fs_fail("/tmp", r);
 	}
+	/* runtime state (pid files, sockets), in memory as on Linux; a
+	 * read-only disk root without the directory goes without it */
+	if ((r = ensure_dir(c, "/run", 0755)) == 0)
+		mount_at(c, "/run", vfs_ramfs_create(VFS_RAMFS_NOLIMIT));
+	else if (r != -EROFS)
+		fs_fail("/run", r);
 	etc_files(c);
 	if ((r = fs_mount_volumes(c)))
 		fs_fail("a volume (tessera.mount=)", r);

@@ -89,12 +89,40 @@ class ImageTest(unittest.TestCase):
         doc = self.inspect(out)
         self.assertTrue(doc["kernel"].endswith("kernel.elf"))
 
-    def test_disk_formats_not_yet(self):
+    @unittest.skipUnless(shutil.which("mke2fs") or os.path.exists("/sbin/mke2fs"),
+                         "needs e2fsprogs")
+    def test_disk_formats(self):
+        from tesseralib import disk
         for fmt in ("raw", "qcow2", "vmdk", "vhdx"):
+            if fmt != "raw" and not shutil.which("qemu-img"):
+                continue
             out = os.path.join(self.work, "disk." + fmt)
-            self.fails("build", "--format", fmt, "-o", out, self.prog,
-                       message="not supported yet")
-            self.assertFalse(os.path.exists(out))
+            self.tool("build", "-q", "--format", fmt, "-o", out, self.prog,
+                      "--", "an-arg")
+            self.assertEqual(disk.detect(out), fmt)
+            r = self.tool("inspect", "--json", out)
+            info = json.loads(r.stdout)
+            self.assertEqual(info["format"], fmt)
+            self.assertEqual(info["manifest"]["args"][1:], ["an-arg"])
+        self.fails("build", "--format", "raw", "--disk-size", "1k", "-o",
+                   os.path.join(self.work, "small.raw"), self.prog,
+                   message="too small")
+        self.fails("build", "--format", "raw", "--disk-size", "lots", "-o",
+                   os.path.join(self.work, "bad.raw"), self.prog,
+                   message="not a size")
+        self.assertFalse(os.path.exists(os.path.join(self.work, "bad.raw")))
+
+    def test_volume_errors(self):
+        k = ["--kernel", self.kernel]
+        self.fails("run", *k, "--volume", "/no/such.img:/data", self.prog,
+                   message="no volume image /no/such.img")
+        self.fails("run", *k, "--volume", "data.img", self.prog,
+                   message="HOSTIMG:/GUEST")
+        notfs = os.path.join(self.work, "zeros.img")
+        with open(notfs, "wb") as f:
+            f.truncate(1 << 20)
+        self.fails("run", *k, "--volume", notfs + ":/data", self.prog,
+                   message="holds no ext2/3/4 filesystem")
 
     def test_root_directory(self):
         """-C: the whole tree, the program found by PATH through a
@@ -140,10 +168,12 @@ class ImageTest(unittest.TestCase):
         k = ["--kernel", self.kernel]
         self.fails("run", *k, "--qemu", "no-such-qemu-xyz", self.prog,
                    message="no-such-qemu-xyz not found")
-        self.fails("run", *k, "-p", "8080:80", self.prog,
+        self.fails("run", *k, "--net", "none", "-p", "8080:80", self.prog,
                    message="port forwards (-p) need --net user")
-        self.fails("run", *k, "--net", "tap", self.prog,
-                   message="not supported yet")
+        self.fails("run", *k, "--net", "tap:nosuchtap0", self.prog,
+                   message="no tap device nosuchtap0")
+        self.fails("run", *k, "--net", "tap:x", "-p", "8080:80", self.prog,
+                   message="are for --net user")
         self.fails("run", *k, "--net", "user", "-p", "x:80", self.prog,
                    message="HOST:GUEST")
         self.fails("run", "--kernel", "/no/kernel", self.prog,

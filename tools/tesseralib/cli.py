@@ -558,8 +558,11 @@ def add_vm_options(p):
     g.add_argument("--mem", help=f"guest memory (default: {DEFAULTS['mem']}, "
                    "or more for a big initramfs)")
     g.add_argument("--smp", type=int, help="virtual CPUs (1)")
-    g.add_argument("--net", choices=["none", "user", "tap"],
-                   help="network: none (default), user (QEMU's slirp)")
+    g.add_argument("--net", metavar="none|user|tap[:IFNAME]",
+                   help="network: none (default), user (QEMU's slirp, "
+                        "with -p forwards), tap on an existing tap device "
+                        "(tessera0 unless named; give the guest an address "
+                        "with --cmdline tessera.ip=ADDR/LEN)")
     g.add_argument("-p", "--port", action="append", metavar="HOST:GUEST",
                    help="forward host TCP port to the guest (needs "
                         "--net user; repeatable)")

@@ -2,7 +2,7 @@
 
 A program installed from a Debian package usually needs the rest of its
 source package: python3.11's standard library (libpython3.11-stdlib),
-nginx's configuration (nginx-common).  So for a program dpkg knows, the
+nginx's configuration (nginx-common) and modules (libnginx-mod-*).  So for a program dpkg knows, the
 installed binary packages built from the same source are packed too,
 except what a VM never reads (documentation, manual pages, headers, init
 scripts, static libraries, -dev and -doc packages).  Directories the
@@ -62,7 +62,9 @@ def siblings(pkg):
     src = src_of.get(pkg)
     if src is None:
         return None, []
-    return src, sorted(p for p, s in src_of.items() if s == src and
+    # and the source's plugin packages built elsewhere (libnginx-mod-*)
+    return src, sorted(p for p, s in src_of.items()
+                       if (s == src or p.startswith(f"lib{src}-")) and
                        not p.endswith(SKIP_PACKAGE_SUFFIXES))
 
 

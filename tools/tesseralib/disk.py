@@ -75,7 +75,7 @@ def stage(tree, root):
             with open(dest, "wb") as f:
                 f.write(e.data)
         os.chmod(dest, stat.S_IMODE(e.mode))
-    for d in ("dev", "proc", "sys", "tmp"):   # the kernel's mount points
+    for d in ("dev", "proc", "sys", "tmp", "run"):   # the kernel's mount points
         os.makedirs(os.path.join(root, d), exist_ok=True)
     os.chmod(os.path.join(root, "tmp"), 0o1777)
 

@@ -119,6 +119,9 @@ def _add_package_path(tree, path, placed):
         return
     if os.path.islink(path):
         tree.add_symlink(path, os.readlink(path))
+        target = os.path.realpath(path)
+        if os.path.isfile(target):      # e.g. sites-enabled -> available
+            _add_package_path(tree, target, placed)
     elif os.path.isdir(path):
         tree.add_dir(path, stat.S_IMODE(os.stat(path).st_mode))
     elif os.path.isfile(path) and os.access(path, os.R_OK):

@@ -61,16 +61,38 @@ def net_args(net, machine, ports):
         if ports:
             raise QemuError("port forwards (-p) need --net user")
         return []
-    if net == "tap":
-        raise QemuError("--net tap is not supported yet")
+    if net == "tap" or net.startswith("tap:"):
+        return tap_args(net.partition(":")[2] or DEFAULT_TAP, machine, ports)
     if net != "user":
-        raise QemuError(f"unknown --net {net!r} (user, tap or none)")
-    fwd = "".join(f",hostfwd=tcp:127.0.0.1:{h}-:{g}" for h, g in ports)
+        raise QemuError(f"unknown --net {net!r} (user, tap[:IFNAME] or none)")
+    fwd = "".join(f",hostfwd={(p[2:] or ('tcp',))[0]}:127.0.0.1:{p[0]}-:{p[1]}"
+                  for p in ports)
     args = ["-netdev", "user,id=n0" + fwd,
             "-device", f"{NET_DEVICE[machine]},netdev=n0"]
     if machine == "microvm":
         # Tessera speaks virtio 1.x (virtio-mmio version 2, as Firecracker
         # offers); QEMU's microvm would offer the legacy version 1.
+        args = ["-global", "virtio-mmio.force-legacy=false"] + args
+    return args
+
+
+DEFAULT_TAP = "tessera0"
+
+
+def tap_args(ifname, machine, ports):
+    """A NIC on an existing tap device: the guest is reachable at its own
+    address (tessera.ip=, or DHCP from whatever serves the tap)."""
+    if ports:
+        raise QemuError("port forwards (-p) are for --net user; on a tap "
+                        "device the guest's address is reachable directly")
+    if not os.path.isdir(f"/sys/class/net/{ifname}"):
+        raise QemuError(f"no tap device {ifname}: create it with `ip tuntap "
+                        f"add dev {ifname} mode tap user $USER && ip link set "
+                        f"{ifname} up` (as root), or name one with "
+                        "--net tap:IFNAME")
+    args = ["-netdev", f"tap,id=n0,ifname={ifname},script=no,downscript=no",
+            "-device", f"{NET_DEVICE[machine]},netdev=n0"]
+    if machine == "microvm":
         args = ["-global", "virtio-mmio.force-legacy=false"] + args
     return args
 
