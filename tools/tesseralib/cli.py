@@ -563,9 +563,9 @@ def add_vm_options(p):
                         "with -p forwards), tap on an existing tap device "
                         "(tessera0 unless named; give the guest an address "
                         "with --cmdline tessera.ip=ADDR/LEN)")
-    g.add_argument("-p", "--port", action="append", metavar="HOST:GUEST",
-                   help="forward host TCP port to the guest (needs "
-                        "--net user; repeatable)")
+    g.add_argument("-p", "--port", action="append", metavar="HOST:GUEST[/udp]",
+                   help="forward a host TCP (or with /udp, UDP) port to the "
+                        "guest (needs --net user; repeatable)")
     g.add_argument("--machine", choices=["microvm", "q35"],
                    help="QEMU machine (microvm)")
     g.add_argument("--kernel", metavar="ELF",

@@ -29,9 +29,18 @@ class QemuError(Exception):
     """Cannot start the VM: one line for the user, exit 2."""
 
 
+def split_proto(spec):
+    """"HOST:GUEST/udp" -> ("HOST:GUEST", "udp"); tcp without a suffix."""
+    ports, _, proto = spec.partition("/")
+    proto = proto or "tcp"
+    if proto not in ("tcp", "udp"):
+        raise QemuError(f"-p forwards tcp or udp, not {proto!r}: {spec!r}")
+    return ports, proto
+
+
 def parse_port(spec):
-    """"HOST:GUEST" (or "PORT" for both) -> (host, guest) ints."""
-    parts = spec.split(":")
+    """"HOST:GUEST[/tcp|/udp]" (or "PORT" for both) -> (host, guest) ints."""
+    parts = split_proto(spec)[0].split(":")
     if len(parts) == 1:
         parts = parts * 2
     try:
@@ -43,9 +52,10 @@ def parse_port(spec):
     return host, guest
 
 
-def check_port_free(port):
-    """QemuError if something on this host listens on the port already."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+def check_port_free(port, proto="tcp"):
+    """QemuError if something on this host uses the port already."""
+    s = socket.socket(socket.AF_INET,
+                      socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM)
     try:
         s.bind(("127.0.0.1", port))
     except OSError as e:
@@ -57,6 +67,7 @@ def check_port_free(port):
 
 
 def net_args(net, machine, ports):
+    """ports: (host, guest[, "tcp" or "udp"]) forwards from 127.0.0.1."""
     if net == "none":
         if ports:
             raise QemuError("port forwards (-p) need --net user")
@@ -122,7 +133,8 @@ def command(s, kernel, image):
            "-kernel", kernel]
     if image:
         cmd += ["-initrd", image]
-    cmd += net_args(s["net"], machine, [parse_port(p) for p in s["ports"]])
+    cmd += net_args(s["net"], machine,
+                    [parse_port(p) + (split_proto(p)[1],) for p in s["ports"]])
     disks = s.get("disks") or []
     if disks and machine == "microvm" and s["net"] == "none":
         cmd += ["-global", "virtio-mmio.force-legacy=false"]
@@ -137,7 +149,7 @@ def command(s, kernel, image):
 
 def check_ports(s):
     for p in s["ports"]:
-        check_port_free(parse_port(p)[0])
+        check_port_free(parse_port(p)[0], split_proto(p)[1])
 
 
 def decode_status(rc):
