@@ -5,6 +5,14 @@
  * or when room is needed.  Eviction only ever drops clean blocks: when
  * only dirty ones are left it writes everything back first, so data is
  * never lost, only delayed.
+ *
+ * Page-sized blocks live in whole frames, which programs may map
+ * (blk_bframe, for mmap MAP_SHARED).  The frame's owner count says
+ * whether a mapping still holds it: while one does, the block is pinned
+ * (moved off the LRU to a mapped list, outside the bound), since
+ * dropping it would part the mapping from what blk_bread returns.
+ * Nobody tells the cache when a mapping goes, so the mapped list is
+ * looked at again now and then (map_reap).
  */
 #include <string.h>
 
@@ -13,30 +21,50 @@
 
 /* ---- lists ---- */
 
+/* The LRU and the mapped list share the lru_ links: a block is on one. */
 static void
-lru_remove(struct blk_cache *c, struct blk_buf *b)
+list_remove(struct blk_buf **head, struct blk_buf **tail, struct blk_buf *b)
 {
 	if (b->lru_prev)
 		b->lru_prev->lru_next = b->lru_next;
 	else
-		c->lru_head = b->lru_next;
+		*head = b->lru_next;
 	if (b->lru_next)
 		b->lru_next->lru_prev = b->lru_prev;
 	else
-		c->lru_tail = b->lru_prev;
+		*tail = b->lru_prev;
 	b->lru_prev = b->lru_next = NULL;
+}
+
+static void
+list_append(struct blk_buf **head, struct blk_buf **tail, struct blk_buf *b)
+{
+	b->lru_next = NULL;
+	b->lru_prev = *tail;
+	if (*tail)
+		(*tail)->lru_next = b;
+	else
+		*head = b;
+	*tail = b;
 }
 
 static void
 lru_append(struct blk_cache *c, struct blk_buf *b)
 {
-	b->lru_next = NULL;
-	b->lru_prev = c->lru_tail;
-	if (c->lru_tail)
-		c->lru_tail->lru_next = b;
-	else
-		c->lru_head = b;
-	c->lru_tail = b;
+	list_append(&c->lru_head, &c->lru_tail, b);
+}
+
+/* Takes an unreferenced block off whichever list holds it. */
+static void
+lru_remove(struct blk_cache *c, struct blk_buf *b)
+{
+	if (b->flags & B_PINNED) {
+		list_remove(&c->map_head, &c->map_tail, b);
+		b->flags &= ~B_PINNED;
+		c->nmapped--;
+	} else {
+		list_remove(&c->lru_head, &c->lru_tail, b);
+	}
 }
 
 static void
@@ -70,6 +98,59 @@ buf_clean(struct blk_cache *c, struct blk_buf *b)
 		dirty_remove(c, b);
 		b->flags &= ~(B_DIRTY | B_META);
 	}
+}
+
+/* ---- mapped blocks ---- */
+
+/* Whether anyone besides the cache owns b's frame: a program maps it. */
+static bool
+buf_mapped(const struct blk_buf *b)
+{
+	return (b->flags & B_FRAMED) &&
+	    mm_frame_refs(mm_virt_to_phys(b->data)) > 1;
+}
+
+/* An unreferenced block found mapped: from the LRU to the mapped list. */
+static void
+map_pin(struct blk_cache *c, struct blk_buf *b)
+{
+	list_remove(&c->lru_head, &c->lru_tail, b);
+	list_append(&c->map_head, &c->map_tail, b);
+	b->flags |= B_PINNED;
+	c->nmapped++;
+}
+
+/* The blocks no mapping holds any more go back to the LRU. */
+static void
+map_reap(struct blk_cache *c)
+{
+	struct blk_buf *b, *next;
+
+	for (b = c->map_head; b; b = next) {
+		next = b->lru_next;
+		if (!buf_mapped(b)) {
+			lru_remove(c, b);
+			lru_append(c, b);
+		}
+	}
+	c->nmapped_seen = c->nmapped;
+}
+
+/* Blocks counted against the bound: all but the pinned. */
+static bool
+over_bound(const struct blk_cache *c)
+{
+	return c->nbufs - c->nmapped >= c->max_bufs;
+}
+
+/* Written back: clean, unless a mapping may still write it unseen. */
+static void
+buf_wrote(struct blk_cache *c, struct blk_buf *b)
+{
+	if ((b->flags & B_MAPW) && buf_mapped(b))
+		return;		/* stays dirty: written again next time */
+	b->flags &= ~B_MAPW;
+	buf_clean(c, b);
 }
 
 /* ---- the hash table ---- */
@@ -130,32 +211,45 @@ buf_free(struct blk_cache *c, struct blk_buf *b)
 {
 	buf_clean(c, b);
 	lru_remove(c, b);
-	hash_remove(c, b);
-	data_free(c, b->data);
+	if (!(b->flags & B_GONE))
+		hash_remove(c, b);
+	data_free(c, b->data);	/* a mapping may keep the frame */
 	mm_free(b);
 	c->nbufs--;
 }
 
 /*
- * Frees the least recently used clean unreferenced buffer.  When only
- * dirty ones are unreferenced, writes back first (blk_sync: through the
- * journal if one is attached, so that metadata stays atomic).
- * 0, -ENOMEM (everything referenced) or the write-back's error.
+ * Frees the least recently used clean unreferenced buffer, or at least
+ * moves mapped ones out of the bound's way.  When only dirty ones are
+ * unreferenced, writes back first (blk_sync: through the journal if one
+ * is attached, so that metadata stays atomic).  0, -ENOMEM (everything
+ * referenced or mapped) or the write-back's error.
  */
 static int
 evict_one(struct blk_cache *c)
 {
-	struct blk_buf *b;
+	struct blk_buf *b, *next;
+	bool pinned = false, dirty;
 	int r = -ENOMEM;
 
 	for (int pass = 0; pass < 2; pass++) {
-		for (b = c->lru_head; b; b = b->lru_next)
-			if (!(b->flags & (B_DIRTY | B_BUSY))) {
+		dirty = false;
+		for (b = c->lru_head; b; b = next) {
+			next = b->lru_next;
+			if (buf_mapped(b)) {
+				map_pin(c, b);
+				pinned = true;
+			} else if (!(b->flags & (B_DIRTY | B_BUSY))) {
 				buf_free(c, b);
 				c->st.evictions++;
 				return 0;
+			} else {
+				dirty = true;
 			}
-		if (pass == 1 || c->lru_head == NULL || c->syncing)
+		}
+		if (pinned)
+			return 0;	/* fewer blocks count against the bound */
+		if (pass == 1 || !dirty || c->syncing)
 			break;
 		r = blk_sync(c);
 	}
@@ -168,7 +262,11 @@ buf_new(struct blk_cache *c, uint64_t blkno, struct blk_buf **out)
 	struct blk_buf *b;
 	int r;
 
-	while (c->nbufs >= c->max_bufs)
+	/* mappings come and go unseen: look again once the mapped list
+	 * has doubled since the last look (amortised constant time) */
+	if (c->nmapped > 2 * c->nmapped_seen + 16)
+		map_reap(c);
+	while (over_bound(c))
 		if ((r = evict_one(c)))
 			return r;
 	while ((b = mm_zalloc(sizeof(*b))) == NULL)
@@ -237,6 +335,8 @@ blk_cache_destroy(struct blk_cache *c)
 		return r;
 	while (c->lru_head)
 		buf_free(c, c->lru_head);
+	while (c->map_head)
+		buf_free(c, c->map_head);	/* the mappings keep the frames */
 	mm_free(c->hash);
 	mm_free(c);
 	return 0;
@@ -347,10 +447,40 @@ blk_bforget(struct blk_cache *c, uint64_t blkno)
 	if (b == NULL)
 		return;
 	buf_clean(c, b);
-	if (b->refs == 0)
+	b->flags &= ~B_MAPW;
+	if (b->refs == 0) {
 		buf_free(c, b);
-	else
-		b->flags &= ~(B_VALID | B_FILL);	/* freed by the last blk_brelse */
+		return;
+	}
+	/* freed by the last blk_brelse; meanwhile the number is free for a
+	 * new buffer (and frame: a mapping may still show this one) */
+	hash_remove(c, b);
+	b->flags = (b->flags & ~(B_VALID | B_FILL)) | B_GONE;
+}
+
+int
+blk_bframe(struct blk_buf *b, bool write, uint64_t *pa)
+{
+	struct blk_cache *c = b->cache;
+
+	if (c->bsize != MM_PAGE_SIZE || !(b->flags & B_VALID))
+		return -EINVAL;
+	*pa = mm_virt_to_phys(b->data);
+	if (!mm_frame_ref(*pa))
+		return -ENOMEM;		/* 65535 mappings of one block */
+	b->flags |= B_FRAMED;
+	if (write) {
+		blk_bdirty(b);
+		b->flags |= B_MAPW;
+	}
+	return 0;
+}
+
+void
+blk_cache_set_max(struct blk_cache *c, size_t max_bytes)
+{
+	c->max_bufs = MAX(max_bytes / c->bsize, (size_t)2);
+	c->st.max_bufs = c->max_bufs;
 }
 
 int
@@ -364,7 +494,7 @@ blk_bwrite(struct blk_buf *b)
 		return r == -EROFS ? r : -EIO;
 	c->st.writes++;
 	c->unflushed = true;
-	buf_clean(c, b);
+	buf_wrote(c, b);
 	return 0;
 }
 
@@ -426,7 +556,7 @@ buf_written(struct blk_cache *c, void *arg, int status)
 	c->st.writes++;
 	if (status == 0) {
 		c->unflushed = true;
-		buf_clean(c, b);
+		buf_wrote(c, b);
 	} else {
 		c->write_err = -EIO;	/* b stays dirty: written next time */
 	}
@@ -491,6 +621,7 @@ blk_sync(struct blk_cache *c)
 	else
 		r = blk_sync_plain(c);
 	c->syncing = false;
+	map_reap(c);
 	return r;
 }
 
@@ -506,4 +637,5 @@ blk_cache_stats(const struct blk_cache *c, struct blk_cache_stats *st)
 	st->bufs = c->nbufs;
 	st->dirty = c->ndirty;
 	st->referenced = c->nrefd;
+	st->mapped = c->nmapped;
 }

@@ -13,6 +13,12 @@
 #define B_META		0x4u	/* dirty metadata: through the journal */
 #define B_BUSY		0x8u	/* a write of it is in flight */
 #define B_FILL		0x10u	/* from blk_bget, not dirtied yet */
+#define B_FRAMED	0x20u	/* its frame was handed out (blk_bframe) */
+#define B_MAPW		0x40u	/* written through a mapping: dirty while
+				   the frame has owners besides the cache */
+#define B_PINNED	0x80u	/* unreferenced but mapped: on the mapped
+				   list, not the LRU, outside the bound */
+#define B_GONE		0x100u	/* forgotten while held: out of the hash */
 
 /* Requests in flight at once; each slot is one request. */
 #define BLK_IO_SLOTS	64
@@ -39,6 +45,11 @@ struct blk_cache {
 	struct blk_buf **hash;
 	size_t hash_mask;
 	struct blk_buf *lru_head, *lru_tail;	/* head: least recent */
+	/* Unreferenced blocks whose frames programs map (blk_bframe), as
+	 * last seen: pinned, not counted against the bound.  nmapped_seen:
+	 * how many were still mapped at the last look (map_reap). */
+	struct blk_buf *map_head, *map_tail;
+	size_t nmapped, nmapped_seen;
 	struct blk_buf *dirty_head;
 	struct blk_journal *journal;	/* attached: blk_sync commits */
 	int (*journal_commit)(struct blk_journal *j);

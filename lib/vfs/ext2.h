@@ -9,8 +9,8 @@
  * physical: direct/indirect, extents read-only; freeing ranges),
  * ext2_inode.c (inode read/write, the vnode table, evict, setattr),
  * ext2_dir.c (directory blocks: scan, add, remove), ext2_namei.c (the
- * namespace ops), ext2_file.c (data), ext2_symlink.c, ext2_journal.c
- * (ext3's journal through lib/block).
+ * namespace ops), ext2_file.c (data), ext2_mmap.c (MAP_SHARED pages),
+ * ext2_symlink.c, ext2_journal.c (ext3's journal through lib/block).
  */
 #ifndef VFS_EXT2_H
 #define VFS_EXT2_H
@@ -392,6 +392,7 @@ void ext2_add_blocks(struct ext2_node *n, int64_t count);
 int ext2_truncate(struct ext2_node *n, uint64_t size);
 void ext2_set_rdev(struct ext2_node *n, uint64_t dev);
 extern const struct vfs_vnode_ops ext2_vnode_ops;
+extern const struct vfs_vnode_ops ext2_vnode_ops_paged;	/* + map_page */
 
 /* ext2_dir.c */
 struct ext2_dirpos {
@@ -423,6 +424,13 @@ ssize_t ext2_write(struct vfs_vnode *vn, struct vfs_uio *u, uint64_t off);
 int64_t ext2_seek_data(struct vfs_vnode *vn, uint64_t off, int whence);
 int ext2_fallocate(struct vfs_vnode *vn, int mode, uint64_t off, uint64_t len);
 int ext2_zero_tail(struct ext2_node *n, uint64_t from);
+/* The buffer of a block about to be written: a fresh one zeroed. */
+int ext2_data_buf(struct ext2_fs *fs, uint64_t pblk, bool fresh,
+		  struct blk_buf **b);
+
+/* ext2_mmap.c (4 KiB blocks only: ext2_vnode_ops_paged) */
+int ext2_map_page(struct vfs_vnode *vn, uint64_t pgoff, bool write,
+		  uint64_t *phys);
 
 /* ext2_symlink.c */
 ssize_t ext2_readlink(struct vfs_vnode *vn, char *buf, size_t len);

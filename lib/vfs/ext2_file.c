@@ -77,9 +77,8 @@ ext2_read(struct vfs_vnode *vn, struct vfs_uio *u, uint64_t off)
 	return done ? (ssize_t)done : r;
 }
 
-/* The buffer of a block about to be written: a fresh one zeroed. */
-static int
-write_buf(struct ext2_fs *fs, uint64_t pblk, bool fresh, struct blk_buf **b)
+int
+ext2_data_buf(struct ext2_fs *fs, uint64_t pblk, bool fresh, struct blk_buf **b)
 {
 	int err;
 
@@ -117,7 +116,7 @@ ext2_write(struct vfs_vnode *vn, struct vfs_uio *u, uint64_t off)
 		len = (size_t)MIN((uint64_t)len, max - off);
 		if ((err = ext2_bmap(n, off >> fs->bshift, true, &pblk, &run,
 				     &fresh)) != 0 ||
-		    (err = write_buf(fs, pblk, fresh, &b)) != 0) {
+		    (err = ext2_data_buf(fs, pblk, fresh, &b)) != 0) {
 			r = err;
 			break;
 		}
@@ -235,7 +234,7 @@ ext2_fallocate(struct vfs_vnode *vn, int mode, uint64_t off, uint64_t len)
 			break;
 		if (!fresh)
 			continue;
-		if ((err = write_buf(fs, pblk, true, &b)) != 0)
+		if ((err = ext2_data_buf(fs, pblk, true, &b)) != 0)
 			break;
 		blk_bdirty(b);
 		blk_brelse(b);

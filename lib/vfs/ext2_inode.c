@@ -247,7 +247,8 @@ node_alloc(struct ext2_fs *fs, uint32_t ino, uint32_t mode,
 	if (n == NULL)
 		return NULL;
 	n->raw = mm_zalloc(MAX(fs->inode_size, sizeof(struct ext2_inode)));
-	vn = vfs_vnode_alloc(fs->sb, &ext2_vnode_ops, mode);
+	vn = vfs_vnode_alloc(fs->sb, fs->bsize == MM_PAGE_SIZE ?
+			     &ext2_vnode_ops_paged : &ext2_vnode_ops, mode);
 	if (n->raw == NULL || vn == NULL) {
 		mm_free(n->raw);
 		mm_free(n);
@@ -622,22 +623,32 @@ ext2_set_rdev(struct ext2_node *n, uint64_t dev)
 	n->vn->rdev = dev;
 }
 
-const struct vfs_vnode_ops ext2_vnode_ops = {
-	.lookup = ext2_lookup,
-	.create = ext2_create,
-	.mkdir = ext2_mkdir,
-	.mknod = ext2_mknod,
-	.symlink = ext2_symlink,
-	.link = ext2_link,
-	.unlink = ext2_unlink,
-	.rmdir = ext2_rmdir,
-	.rename = ext2_rename,
-	.readlink = ext2_readlink,
-	.setattr = ext2_setattr,
-	.read = ext2_read,
-	.write = ext2_write,
-	.readdir = ext2_readdir,
-	.seek_data = ext2_seek_data,
-	.fallocate = ext2_fallocate,
+/* The vnode ops; with 4 KiB blocks also map_page (ext2_mmap.c says why
+ * not with smaller ones). */
+#define EXT2_VNODE_OPS \
+	.lookup = ext2_lookup, \
+	.create = ext2_create, \
+	.mkdir = ext2_mkdir, \
+	.mknod = ext2_mknod, \
+	.symlink = ext2_symlink, \
+	.link = ext2_link, \
+	.unlink = ext2_unlink, \
+	.rmdir = ext2_rmdir, \
+	.rename = ext2_rename, \
+	.readlink = ext2_readlink, \
+	.setattr = ext2_setattr, \
+	.read = ext2_read, \
+	.write = ext2_write, \
+	.readdir = ext2_readdir, \
+	.seek_data = ext2_seek_data, \
+	.fallocate = ext2_fallocate, \
 	.fsync = ext2_fsync,
+
+const struct vfs_vnode_ops ext2_vnode_ops = {
+	EXT2_VNODE_OPS
+};
+
+const struct vfs_vnode_ops ext2_vnode_ops_paged = {
+	EXT2_VNODE_OPS
+	.map_page = ext2_map_page,
 };

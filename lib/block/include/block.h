@@ -74,8 +74,25 @@ void blk_bdirty_meta(struct blk_buf *b);
  * and marks it clean: 0 or -EIO (the block then stays dirty). */
 int blk_bwrite(struct blk_buf *b);
 void blk_brelse(struct blk_buf *b);
-/* Drops a cached block without writing it (freed metadata blocks). */
+/* Drops a cached block without writing it (freed blocks).  A frame a
+ * program maps (blk_bframe) stays the program's; the block number gets
+ * a new buffer and frame when next used. */
 void blk_bforget(struct blk_cache *c, uint64_t blkno);
+
+/*
+ * For mmap MAP_SHARED of a file's page: the physical address of the
+ * frame holding b (page-sized blocks only: their data is a whole frame),
+ * with an owner of its own for the caller (lib/mm's mm_frame_ref; it
+ * lets go with mm_frame_free).  While anyone but the cache owns the
+ * frame the block is pinned: never evicted and not counted against the
+ * bound, so the mapping and blk_bread always show the same bytes.
+ * write: the frame is about to be written through a mapping: the block
+ * is dirty, and stays dirty across write-backs for as long as the frame
+ * has other owners (later writes through the mapping go unseen), then is
+ * written once more.  -EINVAL (block size is not the page size, or b not
+ * filled), -ENOMEM (the frame has too many owners).
+ */
+int blk_bframe(struct blk_buf *b, bool write, uint64_t *pa);
 
 /*
  * Writes every dirty block (many requests in flight), waits for them,
@@ -93,9 +110,12 @@ struct blk_cache_stats {
 	size_t bufs;		/* cached now */
 	size_t dirty;
 	size_t referenced;
+	size_t mapped;		/* pinned by mappings (as last looked at) */
 	uint64_t hits, misses, evictions, writes, flushes;
 };
 void blk_cache_stats(const struct blk_cache *c, struct blk_cache_stats *st);
+/* A new bound (at least 2 blocks); blocks over it go as others are needed. */
+void blk_cache_set_max(struct blk_cache *c, size_t max_bytes);
 
 /* ---- the journal ---------------------------------------------------
  *

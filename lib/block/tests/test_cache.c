@@ -472,6 +472,188 @@ test_frames_and_oom(void **state)
 	assert_int_equal(mm_frames_free_count(), before);
 }
 
+/* ---- frames mapped by programs (blk_bframe) ---- */
+
+#define PS	4096u
+
+static uint8_t *
+pdisk(uint64_t blkno)
+{
+	return f->mem + blkno * PS;
+}
+
+/* A mapped block stays cached through any pressure, outside the bound,
+ * and shows the mapping's bytes; unmapped, it may go again. */
+static void
+test_frame_pinned(void **state)
+{
+	struct blk_cache *pc;
+	struct blk_cache_stats st;
+	struct blk_buf *b;
+	size_t before = mm_frames_free_count();
+	unsigned reads;
+	uint64_t pa;
+	void *data;
+	int i;
+
+	(void)state;
+	pc = blk_cache_create(&f->dev, PS, 4 * PS);
+	assert_int_equal(blk_bread(pc, 5, &b), 0);
+	assert_int_equal(blk_bframe(b, false, &pa), 0);
+	assert_true(pa == mm_virt_to_phys(b->data));
+	assert_int_equal(mm_frame_refs(pa), 2);
+	data = b->data;
+	blk_brelse(b);
+	blk_cache_stats(pc, &st);
+	assert_int_equal(st.dirty, 0);		/* read-only so far */
+	fake_clear_log(f);
+	for (i = 0; i < 40; i++) {
+		assert_int_equal(blk_bread(pc, 10 + i, &b), 0);
+		blk_brelse(b);
+		blk_cache_stats(pc, &st);
+		assert_true(st.bufs - st.mapped <= 4);
+	}
+	assert_int_equal(st.mapped, 1);
+	assert_int_equal(f->nreads, 40);
+	/* the mapping writes: blk_bread sees it, without a device read */
+	memset(mm_phys_to_virt(pa), 0x5a, 100);
+	assert_int_equal(blk_bread(pc, 5, &b), 0);
+	assert_ptr_equal(b->data, data);
+	assert_int_equal(((uint8_t *)b->data)[99], 0x5a);
+	assert_int_equal(f->nreads, 40);
+	blk_brelse(b);
+	/* the bound shrinks: still pinned */
+	blk_cache_set_max(pc, 2 * PS);
+	for (i = 0; i < 20; i++) {
+		assert_int_equal(blk_bread(pc, 100 + i, &b), 0);
+		blk_brelse(b);
+	}
+	blk_cache_stats(pc, &st);
+	assert_int_equal(st.max_bufs, 2);
+	assert_true(st.bufs - st.mapped <= 2);
+	reads = f->nreads;
+	assert_int_equal(blk_bread(pc, 5, &b), 0);
+	assert_ptr_equal(b->data, data);
+	assert_int_equal(f->nreads, reads);
+	blk_brelse(b);
+	/* unmapped (the mapping's owner goes): evictable again */
+	mm_frame_free(pa);
+	assert_int_equal(blk_sync(pc), 0);	/* looks at the mapped list */
+	blk_cache_stats(pc, &st);
+	assert_int_equal(st.mapped, 0);
+	for (i = 0; i < 20; i++) {
+		assert_int_equal(blk_bread(pc, 200 + i, &b), 0);
+		blk_brelse(b);
+	}
+	reads = f->nreads;
+	assert_int_equal(blk_bread(pc, 5, &b), 0);
+	assert_int_equal(f->nreads, reads + 1);	/* evicted, read again */
+	blk_brelse(b);
+	assert_int_equal(blk_cache_destroy(pc), 0);
+	assert_int_equal(mm_frames_free_count(), before);
+}
+
+/* Writes through a mapping: dirty until written back after the last
+ * mapping went, since later writes cannot be seen. */
+static void
+test_frame_write(void **state)
+{
+	struct blk_cache *pc;
+	struct blk_cache_stats st;
+	struct blk_buf *b;
+	uint64_t pa, pa2;
+	uint8_t *m;
+
+	(void)state;
+	pc = blk_cache_create(&f->dev, PS, 8 * PS);
+	assert_int_equal(blk_bread(pc, 9, &b), 0);
+	assert_int_equal(blk_bframe(b, true, &pa), 0);
+	assert_int_equal(blk_bframe(b, false, &pa2), 0);	/* a 2nd mapping */
+	assert_true(pa == pa2);
+	assert_int_equal(mm_frame_refs(pa), 3);
+	blk_brelse(b);
+	m = mm_phys_to_virt(pa);
+	memset(m, 0x11, PS);
+	assert_int_equal(blk_sync(pc), 0);
+	assert_int_equal(pdisk(9)[0], 0x11);
+	blk_cache_stats(pc, &st);
+	assert_int_equal(st.dirty, 1);		/* still mapped */
+	m[7] = 0x22;				/* unseen by the cache */
+	assert_int_equal(blk_sync(pc), 0);
+	assert_int_equal(pdisk(9)[7], 0x22);
+	mm_frame_free(pa2);
+	m[8] = 0x33;
+	mm_frame_free(pa);			/* the last mapping goes */
+	assert_int_equal(blk_sync(pc), 0);
+	assert_int_equal(pdisk(9)[8], 0x33);
+	blk_cache_stats(pc, &st);
+	assert_int_equal(st.dirty, 0);
+	fake_clear_log(f);
+	assert_int_equal(blk_sync(pc), 0);
+	assert_int_equal(f->nwrites, 0);	/* clean at last */
+	assert_int_equal(blk_cache_destroy(pc), 0);
+}
+
+/* Forgetting a mapped block (a truncate): nothing written to it, the
+ * mapping keeps its frame, and the number gets another frame. */
+static void
+test_frame_forget(void **state)
+{
+	struct blk_cache *pc;
+	struct blk_buf *b, *held;
+	uint8_t before[PS];
+	uint64_t pa;
+	uint8_t *m;
+
+	(void)state;
+	pc = blk_cache_create(&f->dev, PS, 8 * PS);
+	memcpy(before, pdisk(12), PS);
+	assert_int_equal(blk_bread(pc, 12, &b), 0);
+	assert_int_equal(blk_bframe(b, true, &pa), 0);
+	blk_brelse(b);
+	m = mm_phys_to_virt(pa);
+	memset(m, 0x44, PS);
+	blk_bforget(pc, 12);
+	assert_int_equal(blk_sync(pc), 0);
+	assert_memory_equal(pdisk(12), before, PS);
+	assert_int_equal(mm_frame_refs(pa), 1);	/* the mapping's alone */
+	assert_int_equal(blk_bget(pc, 12, &b), 0);	/* reallocated */
+	assert_true(mm_virt_to_phys(b->data) != pa);
+	memset(b->data, 0x55, PS);
+	blk_bdirty(b);
+	blk_brelse(b);
+	assert_int_equal(m[0], 0x44);
+	assert_int_equal(blk_sync(pc), 0);
+	assert_int_equal(pdisk(12)[0], 0x55);
+	mm_frame_free(pa);
+
+	/* forgotten while held: the number is free at once */
+	assert_int_equal(blk_bread(pc, 13, &held), 0);
+	assert_int_equal(blk_bframe(held, false, &pa), 0);
+	blk_bforget(pc, 13);
+	assert_int_equal(blk_bread(pc, 13, &b), 0);
+	assert_ptr_not_equal(b->data, held->data);
+	assert_memory_equal(b->data, pdisk(13), PS);
+	blk_brelse(b);
+	blk_brelse(held);
+	assert_int_equal(mm_frame_refs(pa), 1);
+	mm_frame_free(pa);
+	assert_int_equal(blk_cache_destroy(pc), 0);
+}
+
+/* Only page-sized blocks have frames to give. */
+static void
+test_frame_small_blocks(void **state)
+{
+	struct blk_buf *b;
+	uint64_t pa;
+
+	(void)state;
+	assert_int_equal(blk_bread(c, 3, &b), 0);
+	assert_int_equal(blk_bframe(b, false, &pa), -EINVAL);
+	blk_brelse(b);
+}
+
 static void
 test_readonly(void **state)
 {
@@ -517,6 +699,10 @@ main(void)
 		T(test_bound_lru),
 		T(test_evict_write_fails),
 		T(test_frames_and_oom),
+		T(test_frame_pinned),
+		T(test_frame_write),
+		T(test_frame_forget),
+		T(test_frame_small_blocks),
 		T(test_readonly),
 		T(test_bad_create),
 	};
