@@ -14,6 +14,10 @@ MODE:
                every record it reported; e2fsck -fn is clean; N rounds
   redis-aof    redis-server (appendonly, appendfsync always) on a volume
                takes 1,000 SETs; SIGKILL; a fresh boot serves all 1,000
+  mmap         mmapdisk writes a file on a volume through MAP_SHARED
+               (msync, munmap, read back); a second boot finds the data;
+               on a volume with 1 KiB blocks MAP_SHARED is ENODEV;
+               e2fsck -fn clean after each boot
 
 Volumes are made with `tessera volume create` (--fs ext3 gives a journal).
 """
@@ -57,10 +61,10 @@ class Env:
             fail(f"e2fsck -fn {img}: status {p.returncode}")
         print(f"e2fsck -fn: clean")
 
-    def volume(self, name, size="32M", fs="ext2"):
+    def volume(self, name, size="32M", fs="ext2", bsize=4096):
         img = os.path.join(self.tmp, name)
         mk = shutil.which("mke2fs") or "/sbin/mke2fs"
-        p = sh([mk, "-q", "-F", "-t", fs, "-b", "4096", img, size])
+        p = sh([mk, "-q", "-F", "-t", fs, "-b", str(bsize), img, size])
         if p.returncode != 0:
             fail("mke2fs: " + out(p))
         return img
@@ -226,6 +230,24 @@ def redis_aof(env):
     print("ok")
 
 
+def mmap(env):
+    o = env.opts
+    runs = (("mmap.img", 4096, "write"), ("mmap.img", 4096, "check"),
+            ("small.img", 1024, "enodev"))
+    for img, bsize, mode in runs:
+        vol = os.path.join(env.tmp, img)
+        if not os.path.exists(vol):
+            env.volume(img, fs=o.fs, bsize=bsize)
+        p = sh(env.vm + ["--volume", f"{vol}:/data", o.mmapdisk, "--",
+                         mode, "/data"])
+        text = out(p)
+        print(f"--- {mode} ({bsize}-byte blocks) ---\n{text}", end="")
+        if p.returncode != 0 or f"mmapdisk {mode} ok" not in text:
+            fail(f"mmapdisk {mode}: status {p.returncode}")
+        env.fsck(vol)
+    print("ok")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--tessera", required=True)
@@ -236,10 +258,12 @@ def main():
     ap.add_argument("--script", action="append", default=[])
     ap.add_argument("--sqlite3", default="/usr/bin/sqlite3")
     ap.add_argument("--appender")
+    ap.add_argument("--mmapdisk")
     ap.add_argument("--rounds", type=int, default=20)
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--fs", default="ext2", help="volume filesystem (ext2, ext3)")
-    ap.add_argument("mode", choices=["python-root", "sqlite", "crash", "redis-aof"])
+    ap.add_argument("mode", choices=["python-root", "sqlite", "crash", "redis-aof",
+                                     "mmap"])
     opts = ap.parse_args()
     if opts.seed is None:
         opts.seed = random.randrange(1 << 30)
@@ -247,7 +271,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="tessera-disk-") as tmp:
         env = Env(opts, tmp)
         {"python-root": python_root, "sqlite": sqlite, "crash": crash,
-         "redis-aof": redis_aof}[opts.mode](env)
+         "redis-aof": redis_aof, "mmap": mmap}[opts.mode](env)
     return 0
 
 
