@@ -476,6 +476,26 @@ blk_bframe(struct blk_buf *b, bool write, uint64_t *pa)
 	return 0;
 }
 
+int
+blk_badopt(struct blk_cache *c, uint64_t blkno, uint64_t pa,
+	   struct blk_buf **out)
+{
+	struct blk_buf *b;
+	int r;
+
+	if (c->bsize != MM_PAGE_SIZE || blkno >= c->nblocks)
+		return -EINVAL;
+	if (hash_find(c, blkno) != NULL)
+		return -EEXIST;
+	if ((r = buf_new(c, blkno, &b)) != 0)
+		return r;
+	data_free(c, b->data);
+	b->data = mm_phys_to_virt(pa);
+	b->flags = B_VALID | B_FRAMED;
+	*out = b;
+	return 0;
+}
+
 void
 blk_cache_set_max(struct blk_cache *c, size_t max_bytes)
 {

@@ -292,6 +292,14 @@ struct ext2_group {
 
 struct ext2_node;
 
+/* A page of a hole that a program maps: a frame of zeros, ours (one
+ * owner), which becomes the block's when the hole is filled. */
+struct ext2_hole {
+	struct ext2_hole *next;
+	uint64_t lblk;
+	uint64_t pa;
+};
+
 struct ext2_fs {
 	struct vfs_sb *sb;
 	struct blk_dev *dev;
@@ -330,6 +338,7 @@ struct ext2_node {
 	uint64_t file_acl;
 	uint32_t dtime;
 	uint64_t last_alloc;		/* allocation goal: last block given */
+	struct ext2_hole *holes;	/* mapped pages of holes (ext2_mmap.c) */
 	struct ext2_inode *raw;		/* inode_size bytes as last read/written */
 };
 
@@ -424,13 +433,20 @@ ssize_t ext2_write(struct vfs_vnode *vn, struct vfs_uio *u, uint64_t off);
 int64_t ext2_seek_data(struct vfs_vnode *vn, uint64_t off, int whence);
 int ext2_fallocate(struct vfs_vnode *vn, int mode, uint64_t off, uint64_t len);
 int ext2_zero_tail(struct ext2_node *n, uint64_t from);
-/* The buffer of a block about to be written: a fresh one zeroed. */
-int ext2_data_buf(struct ext2_fs *fs, uint64_t pblk, bool fresh,
-		  struct blk_buf **b);
+/* The buffer of block pblk (logical lblk of n) about to be written: a
+ * fresh one zeroed (or the frame programs map for that hole). */
+int ext2_data_buf(struct ext2_node *n, uint64_t lblk, uint64_t pblk,
+		  bool fresh, struct blk_buf **b);
 
 /* ext2_mmap.c (4 KiB blocks only: ext2_vnode_ops_paged) */
 int ext2_map_page(struct vfs_vnode *vn, uint64_t pgoff, bool write,
 		  uint64_t *phys);
+/* The buffer of a fresh block lblk made of the hole frame mapped there:
+ * 0, or -ENOENT (none: the caller zeroes a buffer of its own). */
+int ext2_hole_fill(struct ext2_node *n, uint64_t lblk, uint64_t pblk,
+		   struct blk_buf **b);
+/* Lets go of the hole frames of logical blocks from on (truncate, evict). */
+void ext2_holes_drop(struct ext2_node *n, uint64_t from);
 
 /* ext2_symlink.c */
 ssize_t ext2_readlink(struct vfs_vnode *vn, char *buf, size_t len);

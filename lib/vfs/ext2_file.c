@@ -78,10 +78,14 @@ ext2_read(struct vfs_vnode *vn, struct vfs_uio *u, uint64_t off)
 }
 
 int
-ext2_data_buf(struct ext2_fs *fs, uint64_t pblk, bool fresh, struct blk_buf **b)
+ext2_data_buf(struct ext2_node *n, uint64_t lblk, uint64_t pblk, bool fresh,
+	      struct blk_buf **b)
 {
+	struct ext2_fs *fs = n->fs;
 	int err;
 
+	if (fresh && n->holes && ext2_hole_fill(n, lblk, pblk, b) == 0)
+		return 0;
 	if (!fresh)
 		return blk_bread(fs->cache, pblk, b);
 	if ((err = blk_bget(fs->cache, pblk, b)) == 0)
@@ -116,7 +120,8 @@ ext2_write(struct vfs_vnode *vn, struct vfs_uio *u, uint64_t off)
 		len = (size_t)MIN((uint64_t)len, max - off);
 		if ((err = ext2_bmap(n, off >> fs->bshift, true, &pblk, &run,
 				     &fresh)) != 0 ||
-		    (err = ext2_data_buf(fs, pblk, fresh, &b)) != 0) {
+		    (err = ext2_data_buf(n, off >> fs->bshift, pblk, fresh,
+					 &b)) != 0) {
 			r = err;
 			break;
 		}
@@ -234,7 +239,7 @@ ext2_fallocate(struct vfs_vnode *vn, int mode, uint64_t off, uint64_t len)
 			break;
 		if (!fresh)
 			continue;
-		if ((err = ext2_data_buf(fs, pblk, true, &b)) != 0)
+		if ((err = ext2_data_buf(n, lblk, pblk, true, &b)) != 0)
 			break;
 		blk_bdirty(b);
 		blk_brelse(b);

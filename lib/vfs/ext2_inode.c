@@ -512,6 +512,7 @@ ext2_evict(struct vfs_vnode *vn)
 		else
 			ext2_iupdate(n);
 	}
+	ext2_holes_drop(n, 0);
 	table_del(n);
 	node_free(n);
 	if (fs->dead && fs->live == 0) {
@@ -560,6 +561,7 @@ ext2_truncate(struct ext2_node *n, uint64_t size)
 		return -EFBIG;
 	if (size < vn->size) {
 		keep = (size + fs->bsize - 1) >> fs->bshift;
+		ext2_holes_drop(n, keep);
 		err = ext2_free_range(n, keep, max);
 		if (err == 0)
 			err = ext2_zero_tail(n, size);

@@ -168,6 +168,9 @@ do_write(void)
 		 fd, 0);
 	if (p == MAP_FAILED)
 		die("mmap MAP_SHARED");
+	/* pages 0 and 2 are read before they are written: a hole's
+	 * zeros first, then the file's block where the writes land */
+	check(p[5] == 0 && p[2 * PG + 5] == 0, "holes read as zeros");
 	/* pages 1 and 4 first get other bytes, then theirs after msync */
 	for (size_t i = 0; i < (size_t)NPAGES * PG; i++)
 		if (i / PG != 3)

@@ -93,6 +93,15 @@ void blk_bforget(struct blk_cache *c, uint64_t blkno);
  * filled), -ENOMEM (the frame has too many owners).
  */
 int blk_bframe(struct blk_buf *b, bool write, uint64_t *pa);
+/*
+ * blk_bget of an uncached page-sized block whose memory is to be the
+ * caller's frame pa (one owner of it passes to the cache), as it is:
+ * for a page programs mapped before the block existed (a hole), so the
+ * mappings keep seeing the file.  -EINVAL (not page-sized, past the
+ * end), -EEXIST (cached already), -ENOMEM.
+ */
+int blk_badopt(struct blk_cache *c, uint64_t blkno, uint64_t pa,
+	       struct blk_buf **out);
 
 /*
  * Writes every dirty block (many requests in flight), waits for them,

@@ -641,6 +641,38 @@ test_frame_forget(void **state)
 	assert_int_equal(blk_cache_destroy(pc), 0);
 }
 
+/* A frame mapped before its block existed becomes the block's. */
+static void
+test_frame_adopt(void **state)
+{
+	struct blk_cache *pc;
+	struct blk_buf *b;
+	uint64_t pa, pa2;
+	size_t before = mm_frames_free_count();
+
+	(void)state;
+	pc = blk_cache_create(&f->dev, PS, 8 * PS);
+	pa = mm_frame_alloc_zero();
+	assert_true(mm_frame_ref(pa));		/* a mapping's owner too */
+	assert_int_equal(blk_badopt(pc, 30, pa, &b), 0);
+	assert_true(mm_virt_to_phys(b->data) == pa);
+	memset(b->data, 0x21, PS);
+	blk_bdirty(b);
+	assert_int_equal(blk_bframe(b, true, &pa2), 0);
+	assert_true(pa2 == pa);
+	blk_brelse(b);
+	mm_frame_free(pa2);
+	assert_int_equal(blk_sync(pc), 0);
+	assert_int_equal(pdisk(30)[PS - 1], 0x21);
+	/* cached already, or no such block */
+	assert_int_equal(blk_badopt(pc, 30, pa, &b), -EEXIST);
+	assert_int_equal(blk_badopt(pc, DEV_BYTES / PS, pa, &b), -EINVAL);
+	assert_int_equal(blk_badopt(c, 31, pa, &b), -EINVAL);
+	mm_frame_free(pa);			/* the mapping goes */
+	assert_int_equal(blk_cache_destroy(pc), 0);
+	assert_int_equal(mm_frames_free_count(), before);
+}
+
 /* Only page-sized blocks have frames to give. */
 static void
 test_frame_small_blocks(void **state)
@@ -702,6 +734,7 @@ main(void)
 		T(test_frame_pinned),
 		T(test_frame_write),
 		T(test_frame_forget),
+		T(test_frame_adopt),
 		T(test_frame_small_blocks),
 		T(test_readonly),
 		T(test_bad_create),

@@ -6,8 +6,9 @@
  * at once and the disk at fsync (checked with debugfs and after a
  * remount, e2fsck -fn clean), it survives cache pressure, a truncate
  * detaches it (nothing written to freed blocks, a reallocated block
- * gets another frame), holes get blocks, and 1 KiB blocks have no
- * map_page (MAP_SHARED: -ENODEV).
+ * gets another frame), holes get blocks at the first write (read
+ * faults share a frame of zeros that becomes the block's), and 1 KiB
+ * blocks have no map_page (MAP_SHARED: -ENODEV).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -244,14 +245,16 @@ test_write_through(void **state)
 	unmount_check();
 }
 
-/* Holes get a block on the first fault (zeros), written or not. */
+/* A hole gets its block at the first write fault.  A read fault maps a
+ * frame of zeros shared by all mappings of the page, which becomes the
+ * block's when the hole is filled, by a write fault or by write(). */
 static void
 test_holes(void **state)
 {
 	struct vfs_file *f;
 	struct vfs_stat vs;
-	uint8_t page[PG], zero[PG] = { 0 };
-	uint64_t pa, pa2;
+	uint8_t page[PG], zero[PG] = { 0 }, full[PG];
+	uint64_t pa, pa2, r1, r1b, w1, r4;
 	int64_t blocks;
 
 	(void)state;
@@ -259,23 +262,56 @@ test_holes(void **state)
 	f = vopen("sparse", VFS_O_RDWR);
 	assert_int_equal(vfs_fstat(f, &vs), 0);
 	blocks = vs.st_blocks;
+	/* a write fault on a hole: a block, zeros */
 	assert_int_equal(map(f, 2, true, &pa2), 0);
 	assert_memory_equal(frame(pa2), zero, PG);
 	memset(frame(pa2), 0x42, PG);
-	assert_int_equal(map(f, 4, false, &pa), 0);	/* a read fault */
-	assert_memory_equal(frame(pa), zero, PG);
+	/* read faults: no block, one frame of zeros for every mapping */
+	assert_int_equal(map(f, 1, false, &r1), 0);
+	assert_int_equal(map(f, 1, false, &r1b), 0);
+	assert_true(r1 == r1b);
+	assert_memory_equal(frame(r1), zero, PG);
+	assert_int_equal(map(f, 4, false, &r4), 0);
+	assert_int_equal(vfs_fstat(f, &vs), 0);
+	assert_int_equal(vs.st_blocks, blocks + PG / 512);
+	/* the first write through one of them: the block is that frame */
+	assert_int_equal(map(f, 1, true, &w1), 0);
+	assert_true(w1 == r1);
+	mm_frame_free(w1);		/* as lib/mm does: same frame */
+	memset(frame(r1), 0x31, 10);
+	vread_at(f, page, 10, PG);
+	assert_memory_equal(page, frame(r1b), 10);
+	/* write() fills the hole under the other read-faulted page */
+	memset(full, 0x44, PG);
+	vwrite_at(f, full, 100, 4 * PG + 7);
+	assert_int_equal(frame(r4)[7], 0x44);
+	assert_int_equal(frame(r4)[6], 0);
+	assert_int_equal(map(f, 4, false, &pa), 0);
+	assert_true(pa == r4);
 	mm_frame_free(pa);
 	assert_int_equal(vfs_fstat(f, &vs), 0);
-	assert_int_equal(vs.st_blocks, blocks + 2 * (PG / 512));
+	assert_int_equal(vs.st_blocks, blocks + 3 * (PG / 512));
 	vread_at(f, page, PG, 2 * PG);
 	memset(zero, 0x42, PG);
 	assert_memory_equal(page, zero, PG);
 	assert_int_equal(vfs_fsync(f), 0);
 	disk_has("sparse", 2 * PG, zero, PG);
+	disk_has("sparse", PG, frame(r1), PG);
+	disk_has("sparse", 4 * PG, frame(r4), PG);
 	assert_int_equal(map(f, 5, true, &pa), -ENXIO);	/* 20480: 5 pages */
+	/* a read-faulted hole, then truncated away: the frame is ours */
+	assert_int_equal(map(f, 3, false, &pa), 0);
+	assert_int_equal(mm_frame_refs(pa), 2);
+	assert_int_equal(vfs_ftruncate(f, 3 * PG), 0);
+	assert_int_equal(mm_frame_refs(pa), 1);
+	mm_frame_free(pa);
 	vfs_file_put(f);
 	unmount_check();
+	disk_has("sparse", 2 * PG, zero, PG);
 	mm_frame_free(pa2);
+	mm_frame_free(r1);
+	mm_frame_free(r1b);
+	mm_frame_free(r4);
 	remount();
 	f = vopen("sparse", VFS_O_RDONLY);
 	vread_at(f, page, PG, 2 * PG);
