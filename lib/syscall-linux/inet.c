@@ -26,6 +26,7 @@
 #define IPPROTO_IPV6	41
 #define TCP_NODELAY	1
 #define TCP_MAXSEG	2
+#define TCP_CORK	3
 #define TCP_KEEPIDLE	4
 #define TCP_KEEPINTVL	5
 #define TCP_KEEPCNT	6
@@ -42,6 +43,7 @@ struct inet_sock {
 	} pcb;
 	struct pbuf *rx;		/* TCP: received, not yet read */
 	bool rx_eof, connecting, connected, v6only, listener;
+	bool corked;			/* TCP_CORK: writes queue, unsent */
 	int err;			/* errno to report once (positive) */
 	struct list backlog;		/* listener: accepted, not yet taken */
 	int nbacklog, max_backlog;
@@ -500,7 +502,7 @@ static long tcp_send(struct inet_sock *i, struct sock_msg *m)
 			got = -EAGAIN;
 		else if (e != ERR_OK)
 			got = lwip_errno(e);
-		else
+		else if (!i->corked)
 			tcp_output(pcb);
 	}
 	mm_free(buf);
@@ -671,6 +673,14 @@ static long inet_setopt(struct sock *s, int level, int name, const void *v, uint
 			else
 				tcp_nagle_enable(pcb);
 			return 0;
+		case TCP_CORK:
+			/* Linux holds partial frames while corked and sends
+			 * them at uncork; lwIP segments what is queued (full
+			 * frames leave when its timer or the window allows). */
+			i->corked = val != 0;
+			if (!i->corked)
+				tcp_output(pcb);
+			return 0;
 		case TCP_KEEPIDLE: pcb->keep_idle = (u32_t)val * 1000; return 0;
 		case TCP_KEEPINTVL: pcb->keep_intvl = (u32_t)val * 1000; return 0;
 		case TCP_KEEPCNT: pcb->keep_cnt = (u32_t)val; return 0;
@@ -720,6 +730,7 @@ static long inet_getopt(struct sock *s, int level, int name, void *v, uint32_t *
 	if (level == IPPROTO_TCP && tcp(s)) {
 		switch (name) {
 		case TCP_NODELAY: val = pcb && tcp_nagle_disabled(pcb); break;
+		case TCP_CORK: val = i->corked; break;
 		case TCP_KEEPIDLE: val = pcb ? (int)(pcb->keep_idle / 1000) : 7200; break;
 		case TCP_KEEPINTVL: val = pcb ? (int)(pcb->keep_intvl / 1000) : 75; break;
 		case TCP_KEEPCNT: val = pcb ? (int)pcb->keep_cnt : 9; break;
