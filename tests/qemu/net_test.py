@@ -216,6 +216,7 @@ def main():
     p.add_argument("--body-file")
     p.add_argument("--wrk-runs", type=int, default=5)
     p.add_argument("--wrk-seconds", type=int, default=10)
+    p.add_argument("--cwd", help="run the VM command from this directory")
     p.add_argument("vm", nargs=argparse.REMAINDER)
     o = p.parse_args()
     vm_cmd = o.vm[1:] if o.vm and o.vm[0] == "--" else o.vm
@@ -223,7 +224,8 @@ def main():
     vm_cmd = [a.replace("{port}", str(port)) for a in vm_cmd]
     log = sys.stdout
     vm = subprocess.Popen(vm_cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          stdin=subprocess.DEVNULL, start_new_session=True)
+                          stdin=subprocess.DEVNULL, start_new_session=True,
+                          cwd=o.cwd)
     out, console = "", []
     reader = threading.Thread(target=lambda: console.extend(vm.stdout), daemon=True)
     reader.start()
