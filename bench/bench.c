@@ -22,6 +22,12 @@
  *   readseq     sequential read() of a 1 MiB file in /tmp, 64 KiB a call
  *   pipe        1-byte pipe ping-pong between two threads
  *   epoll       epoll_wait over 1,000 idle eventfds and 1 ready one
+ *   diskseqw    a 256 MiB file written in $BENCH_DIR, 1 MiB a write(),
+ *               then fsync (a volume: virtio-blk, ext2)
+ *   diskseqr    that file (from an earlier boot) read from start to end,
+ *               1 MiB a read()
+ *   diskrand    4 KiB pread()s at distinct random pages of that file
+ *   diskfsync   4 KiB write() + fsync(), appending to a new file
  *   --pad=...   ignored: bench/run uses it to move the program within
  *               Tessera's image (see README.md, "alignment")
  *
@@ -30,7 +36,11 @@
  *
  * --linux-init: we are PID 1 of a Linux guest.  Mount /sys for `info`,
  * and when done drain the console and leave through QEMU's
- * isa-debug-exit port (0xf4), so the VM stops with our status.
+ * isa-debug-exit port (0xf4), so the VM stops with our status.  With
+ * BENCH_DIR set, first load the virtio-blk modules bench/run packed,
+ * mount devtmpfs and mount /dev/vda (ext2, by Linux's ext4 driver) on
+ * BENCH_DIR; at the end sync and unmount it.  Tessera mounts the volume
+ * itself (tessera.mount= on its command line).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -74,6 +84,15 @@
 #define EPOLL_IDLE	1000
 #define EPOLL_CALLS	10000L
 #define DEBUG_EXIT_PORT	0xf4
+#define DISK_FILE	"bench-256m"
+#define DISK_FSYNC_FILE	"bench-fsync"
+#define DISK_SIZE	(256L << 20)
+#define DISK_CHUNK	(1L << 20)
+#define DISK_PAGE	4096L
+#define DISK_PAGES	(DISK_SIZE / DISK_PAGE)
+#define DISK_RAND_READS	2000L
+#define DISK_FSYNC_OPS	500L
+#define DISK_MAGIC	0x7465737365726121ULL	/* "tessera!" */
 
 static int linux_init;
 
@@ -528,6 +547,274 @@ out:
 	close(ep);
 }
 
+/* --- disk ------------------------------------------------------------------ */
+
+/*
+ * The disk modes work on files under $BENCH_DIR, a directory on a
+ * virtio-blk volume.  Every 4 KiB page of the big file starts with its
+ * own offset (xor a constant), the rest a fixed pattern, so that reads
+ * check what they got at one word a page.
+ */
+static char diskbuf[DISK_CHUNK] __attribute__((aligned(4096)));
+
+static const char *disk_path(const char *name, char *buf, size_t len)
+{
+	const char *dir = getenv("BENCH_DIR");
+	static int told;
+	struct statfs sf;
+
+	if (!dir || !*dir) {
+		say("BENCH disk_missing no-BENCH_DIR");
+		return NULL;
+	}
+	if (!told++ && statfs(dir, &sf) == 0)
+		say("BENCH disk_fstype 0x%lx", (long)sf.f_type);
+	snprintf(buf, len, "%s/%s", dir, name);
+	return buf;
+}
+
+static uint64_t page_stamp(uint64_t off)
+{
+	return off ^ DISK_MAGIC;
+}
+
+/* Stamps the pages of diskbuf for file offset off. */
+static void stamp_chunk(uint64_t off, long len)
+{
+	for (long p = 0; p < len; p += DISK_PAGE)
+		memcpy(diskbuf + p, &(uint64_t){ page_stamp(off + p) }, 8);
+}
+
+/* Pages of buf (for file offset off) that do not carry their stamp. */
+static long bad_stamps(const char *buf, uint64_t off, long len)
+{
+	long bad = 0;
+
+	for (long p = 0; p < len; p += DISK_PAGE) {
+		uint64_t w;
+
+		memcpy(&w, buf + p, 8);
+		bad += w != page_stamp(off + p);
+	}
+	return bad;
+}
+
+static void report_mbs(const char *name, long bytes, struct span s)
+{
+	uint64_t t1 = __rdtsc(), c1 = mono_ns();
+
+	report(name, bytes / DISK_CHUNK, c1 - s.c0, t1 - s.t0);
+	say("BENCH %s_mb_per_s %.1f", name,
+	    (double)bytes / 1e6 / ((double)(c1 - s.c0) / 1e9));
+}
+
+/*
+ * Sequential write: open (create), 256 x write(1 MiB), fsync, all timed;
+ * one "call" is one MiB.  The fsync alone is reported too: how much of
+ * the file was still in memory when it began shows there.
+ */
+static void bench_diskseqw(void)
+{
+	char path[512];
+	struct span s;
+	uint64_t f0;
+	long bad = 0;
+	int fd;
+
+	if (!disk_path(DISK_FILE, path, sizeof(path)))
+		return;
+	for (long i = 0; i < DISK_CHUNK; i++)
+		diskbuf[i] = (char)(i * 7 + 1);
+	s = span_start();
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0) {
+		failed("diskseqw", "open");
+		return;
+	}
+	for (long off = 0; off < DISK_SIZE; off += DISK_CHUNK) {
+		stamp_chunk(off, DISK_CHUNK);
+		bad += write(fd, diskbuf, DISK_CHUNK) != DISK_CHUNK;
+	}
+	f0 = mono_ns();
+	if (fsync(fd) != 0)
+		failed("diskseqw", "fsync");
+	say("BENCH diskseqw_fsync_ns %llu", (unsigned long long)(mono_ns() - f0));
+	report_mbs("diskseqw", DISK_SIZE, s);
+	if (bad)
+		say("BENCH diskseqw_failed %ld", bad);
+	close(fd);
+}
+
+/* Sequential read, 1 MiB a read(), of the file an earlier boot wrote. */
+static void bench_diskseqr(void)
+{
+	char path[512];
+	struct span s;
+	long got = 0, bad = 0;
+	ssize_t n;
+	int fd;
+
+	if (!disk_path(DISK_FILE, path, sizeof(path)))
+		return;
+	memset(diskbuf, 0, sizeof(diskbuf));
+	s = span_start();
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		failed("diskseqr", "open");
+		return;
+	}
+	while ((n = read(fd, diskbuf, DISK_CHUNK)) > 0) {
+		bad += n % DISK_PAGE ? 1 : bad_stamps(diskbuf, got, n);
+		got += n;
+	}
+	report_mbs("diskseqr", got, s);
+	if (n < 0 || got != DISK_SIZE || bad)
+		say("BENCH diskseqr_failed got=%ld bad=%ld errno=%d", got, bad,
+		    n < 0 ? errno : 0);
+	close(fd);
+}
+
+/* A fixed pseudo-random sequence (xorshift64), the same in every guest. */
+static uint64_t xorshift(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/*
+ * DISK_RAND_READS pread()s of 4 KiB at distinct pages of the big file in
+ * a fixed random order (the first draws of a Fisher-Yates shuffle), on a
+ * cache that is cold for the file: it was written in an earlier boot.
+ */
+static void bench_diskrand(void)
+{
+	static uint32_t pages[DISK_PAGES];
+	char path[512];
+	struct span s;
+	uint64_t x = 88172645463325252ULL;
+	long bad = 0;
+	int fd;
+
+	if (!disk_path(DISK_FILE, path, sizeof(path)))
+		return;
+	for (long i = 0; i < DISK_PAGES; i++)
+		pages[i] = (uint32_t)i;
+	for (long i = 0; i < DISK_RAND_READS; i++) {
+		long j = i + (long)(xorshift(&x) % (uint64_t)(DISK_PAGES - i));
+		uint32_t t = pages[i];
+
+		pages[i] = pages[j];
+		pages[j] = t;
+	}
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		failed("diskrand", "open");
+		return;
+	}
+	memset(diskbuf, 0, DISK_PAGE);
+	s = span_start();
+	for (long i = 0; i < DISK_RAND_READS; i++) {
+		uint64_t off = (uint64_t)pages[i] * DISK_PAGE;
+
+		if (pread(fd, diskbuf, DISK_PAGE, (off_t)off) != DISK_PAGE)
+			bad++;
+		else
+			bad += bad_stamps(diskbuf, off, DISK_PAGE);
+	}
+	span_report("diskrand", DISK_RAND_READS, s);
+	if (bad)
+		say("BENCH diskrand_failed %ld", bad);
+	close(fd);
+}
+
+/*
+ * DISK_FSYNC_OPS x (write 4 KiB at the end of a new file + fsync): each
+ * fsync has to make the new block, the inode's size and block map and
+ * the allocation durable, then flush the device's cache.
+ */
+static void bench_diskfsync(void)
+{
+	char path[512];
+	struct span s;
+	long bad = 0;
+	int fd;
+
+	if (!disk_path(DISK_FSYNC_FILE, path, sizeof(path)))
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || fsync(fd) != 0) {
+		failed("diskfsync", "open");
+		return;
+	}
+	memset(diskbuf, 'f', DISK_PAGE);
+	s = span_start();
+	for (long i = 0; i < DISK_FSYNC_OPS; i++) {
+		bad += write(fd, diskbuf, DISK_PAGE) != DISK_PAGE;
+		bad += fsync(fd) != 0;
+	}
+	span_report("diskfsync", DISK_FSYNC_OPS, s);
+	if (bad)
+		say("BENCH diskfsync_failed %ld", bad);
+	close(fd);
+}
+
+/*
+ * Linux as PID 1 with BENCH_DIR: the virtio modules (bench/run packs them
+ * in /lib/modules/bench: the cloud kernel has them as modules), devtmpfs
+ * for /dev/vda, and the volume mounted by the ext4 driver (which mounts
+ * ext2 images as they are).  0 or -1.
+ */
+static int linux_mount_volume(void)
+{
+	static const char *const mods[] = { "virtio_ring", "virtio",
+					    "virtio_mmio", "virtio_blk" };
+	const char *dir = getenv("BENCH_DIR");
+	struct stat st;
+	int i;
+
+	if (!dir)
+		return 0;
+	mkdir("/dev", 0755);
+	if (mount("devtmpfs", "/dev", "devtmpfs", 0, NULL) != 0) {
+		failed("disk", "mount-devtmpfs");
+		return -1;
+	}
+	for (i = 0; i < (int)(sizeof(mods) / sizeof(mods[0])); i++) {
+		char path[128];
+		int fd;
+
+		snprintf(path, sizeof(path), "/lib/modules/bench/%s.ko", mods[i]);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;	/* built in, perhaps */
+		if (syscall(SYS_finit_module, fd, "", 0) != 0 && errno != EEXIST)
+			say("BENCH disk_module_failed %s errno=%d", mods[i], errno);
+		close(fd);
+	}
+	/* probing may finish after the module's load returns */
+	for (i = 0; i < 500 && stat("/dev/vda", &st) != 0; i++)
+		usleep(10000);
+	mkdir(dir, 0755);
+	if (mount("/dev/vda", dir, "ext4", 0, NULL) != 0) {
+		failed("disk", "mount");
+		unsetenv("BENCH_DIR");	/* not into the rootfs, in memory */
+		return -1;
+	}
+	return 0;
+}
+
+static void linux_umount_volume(void)
+{
+	const char *dir = getenv("BENCH_DIR");
+
+	if (!dir)
+		return;
+	sync();
+	if (umount(dir) != 0)
+		failed("disk", "umount");
+}
+
 static void calib(void)
 {
 	volatile long sink = 0;
@@ -599,6 +886,8 @@ int main(int argc, char **argv)
 
 		if (!strcmp(m, "--linux-init")) {
 			linux_init = 1;
+			if (linux_mount_volume() != 0)
+				status = 3;
 		} else if (!strncmp(m, "--pad=", 6)) {
 			continue;
 		} else if (!strcmp(m, "main")) {
@@ -629,11 +918,21 @@ int main(int argc, char **argv)
 			bench_pipe();
 		} else if (!strcmp(m, "epoll")) {
 			bench_epoll();
+		} else if (!strcmp(m, "diskseqw")) {
+			bench_diskseqw();
+		} else if (!strcmp(m, "diskseqr")) {
+			bench_diskseqr();
+		} else if (!strcmp(m, "diskrand")) {
+			bench_diskrand();
+		} else if (!strcmp(m, "diskfsync")) {
+			bench_diskfsync();
 		} else {
 			say("BENCH unknown_mode %s", m);
 			status = 2;
 		}
 	}
+	if (linux_init)
+		linux_umount_volume();
 	say("BENCH done %d", status);
 	if (linux_init)
 		linux_exit(status);
