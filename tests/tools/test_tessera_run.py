@@ -40,6 +40,31 @@ int main(int argc, char **argv, char **envp) {
 """
 
 
+class CommandLineTest(unittest.TestCase):
+    """How `tessera run` splits its own options from the program's."""
+
+    def parse(self, *argv):
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+            os.path.dirname(os.path.abspath(__file__)))), "tools"))
+        from tesseralib import cli
+        return cli.parse_args(list(argv))
+
+    def test_options_after_the_program(self):
+        o = self.parse("run", "/usr/bin/python3", "-p", "8000:8000", "--mem",
+                       "64M", "--", "server.py")
+        self.assertEqual(o.port, ["8000:8000"])
+        self.assertEqual(o.mem, "64M")
+        self.assertEqual(o.command, ["/usr/bin/python3", "--", "server.py"])
+
+    def test_program_arguments_stay(self):
+        o = self.parse("run", "prog", "a", "-p", "x")
+        self.assertEqual(o.command, ["prog", "a", "-p", "x"])
+        self.assertIsNone(o.port)
+        o = self.parse("run", "-p", "1:2", "prog", "--", "-p", "3")
+        self.assertEqual(o.port, ["1:2"])
+        self.assertEqual(o.command, ["prog", "--", "-p", "3"])
+
+
 @unittest.skipUnless(KERNEL, "set TESSERA_KERNEL to a built kernel "
                      "(build/kernel/tessera.elf) to boot VMs")
 @unittest.skipUnless(GCC, "no host gcc")

@@ -550,7 +550,8 @@ def add_source_options(p):
     p.add_argument("command", nargs=argparse.REMAINDER,
                    metavar="PROGRAM [ARGS...]",
                    help="the program and its arguments (after -- if they "
-                        "start with -)")
+                        "start with -; options between PROGRAM and -- are "
+                        "the tool's)")
 
 
 def add_vm_options(p):
@@ -704,7 +705,23 @@ def parse_args(argv):
     parser_misc(sub)
     parser_pkg(sub)
     parser_volume(sub)
-    return p.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    opts = p.parse_args(argv)
+    return reparse_trailing_options(p, argv, opts)
+
+
+def reparse_trailing_options(p, argv, opts):
+    """`tessera run PROGRAM -p 8000:8000 -- ARGS`: options between the
+    program and "--" are the tool's, as they are before the program."""
+    cmd = getattr(opts, "command", None) or []
+    if "--" not in cmd[1:]:
+        return opts
+    k = cmd.index("--", 1)
+    middle = cmd[1:k]
+    if not middle or not middle[0].startswith("-"):
+        return opts
+    head = argv[:len(argv) - len(cmd)]
+    return p.parse_args(head + middle + [cmd[0], "--"] + cmd[k + 1:])
 
 
 def main(argv=None):
