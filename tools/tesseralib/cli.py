@@ -234,7 +234,7 @@ def cmd_run(opts):
             raise UserError("an image carries its own arguments; "
                             "rebuild it to change them")
         if fmt:
-            return boot_disk(opts, items[0], fmt, find_kernel(opts.kernel))
+            return boot_disk(opts, items[0], fmt)
         initrd, kernel = found
         return boot(opts, initrd, find_kernel(opts.kernel, kernel))
     kernel = find_kernel(opts.kernel)
@@ -273,16 +273,25 @@ def default_mem(initrd):
     return f"{mb}M"
 
 
-def boot_disk(opts, path, fmt, kernel):
-    """A root disk made by `tessera build --format`: no initramfs."""
+def boot_disk(opts, path, fmt):
+    """A root disk made by `tessera build --format`: no initramfs; the
+    kernel is --kernel, else the one the disk carries, else the usual."""
     raw = disk.read_file(path, fmt, disk.RUN_JSON)
     try:
         saved = json.loads(raw) if raw else {}
     except ValueError:
         raise UserError(f"{path}: a malformed {disk.RUN_JSON}") from None
     root = [(os.path.abspath(path), disk.ROOT_SERIAL, False)]
-    return boot(opts, None, kernel, saved, root,
-                [f"tessera.root={disk.ROOT_SERIAL}"])
+    with tempfile.TemporaryDirectory(prefix="tessera-kernel-") as tmp:
+        carried = None
+        if not opts.kernel:
+            elf = disk.read_file(path, fmt, disk.KERNEL_PATH)
+            if elf:
+                carried = os.path.join(tmp, "kernel.elf")
+                with open(carried, "wb") as f:
+                    f.write(elf)
+        return boot(opts, None, find_kernel(opts.kernel, carried), saved,
+                    root, [f"tessera.root={disk.ROOT_SERIAL}"])
 
 
 def boot(opts, initrd, kernel, saved=None, root_disk=(), root_words=()):
@@ -327,6 +336,9 @@ def build_disk(opts, spec):
     """A root disk: ext2 holding the files, manifest and run.json."""
     tree = image.build_tree(spec, Progress("packing", opts.quiet))
     size = disk.parse_size(opts.disk_size) if opts.disk_size else None
+    # the kernel goes in too, so the disk boots on its own
+    tree.add_file(disk.KERNEL_PATH, find_kernel(opts.kernel), 0o644,
+                  os.path.getsize(find_kernel(opts.kernel)))
     disk.build(tree, opts.output, opts.format, size)
     if not opts.quiet:
         print(f"tessera: wrote {opts.output} ({opts.format}; boot it with "

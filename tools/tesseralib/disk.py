@@ -18,6 +18,7 @@ EXT2_MAGIC_OFF = 1080
 FORMAT_MAGIC = [(b"QFI\xfb", "qcow2"), (b"KDMV", "vmdk"),
                 (b"vhdxfile", "vhdx")]
 RUN_JSON = "/.tessera/run.json"
+KERNEL_PATH = "/.tessera/kernel.elf"
 MIN_SIZE = 16 << 20
 BLOCK = 4096
 
