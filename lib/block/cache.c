@@ -387,6 +387,48 @@ blk_bread(struct blk_cache *c, uint64_t blkno, struct blk_buf **out)
 	return 0;
 }
 
+bool
+blk_cached(struct blk_cache *c, uint64_t blkno)
+{
+	struct blk_buf *b = hash_find(c, blkno);
+
+	return b && (b->flags & B_VALID);
+}
+
+static void
+ahead_done(struct blk_cache *c, void *arg, int status)
+{
+	struct blk_buf *b = arg;
+
+	if (status == 0)
+		b->flags |= B_VALID;
+	blk_brelse(b);		/* an unread block is dropped here */
+}
+
+/*
+ * Reads the blocks of the list that are not cached, all requests in
+ * flight at once, and waits for them: one device round trip where
+ * blk_bread would take n.  Errors are not reported (the blocks are just
+ * not cached; a later blk_bread tries again and says why).
+ */
+void
+blk_bread_ahead(struct blk_cache *c, const uint64_t *blknos, unsigned n)
+{
+	struct blk_buf *b;
+
+	n = MIN(n, (unsigned)MIN((size_t)BLK_IO_SLOTS, c->max_bufs / 4));
+	for (unsigned i = 0; i < n; i++) {
+		if (blknos[i] >= c->nblocks || hash_find(c, blknos[i]))
+			continue;
+		if (buf_new(c, blknos[i], &b))
+			break;
+		c->st.misses++;
+		blk_io_submit(c, BLK_READ, blknos[i] * (c->bsize / 512),
+			      b->data, c->bsize, ahead_done, b);
+	}
+	blk_io_drain(c);
+}
+
 int
 blk_bget(struct blk_cache *c, uint64_t blkno, struct blk_buf **out)
 {

@@ -8,6 +8,11 @@
 
 #include "ext2.h"
 
+/* Readahead on a miss: at most this many blocks in one batch, and this
+ * many past the end of the request (a sequential reader's next read). */
+#define EXT2_RA_MAX	64
+#define EXT2_RA_EXTRA	16
+
 /* The largest size a file may have here: the indirect trees' reach,
  * and i_blocks' (2^32 sectors, metadata included). */
 static uint64_t
@@ -27,6 +32,31 @@ note_read(struct vfs_vnode *vn)
 	    (vn->atime.tv_sec == vn->mtime.tv_sec &&
 	     vn->atime.tv_nsec <= vn->mtime.tv_nsec))
 		vfs_vnode_touch(vn, VFS_ATTR_ATIME);
+}
+
+/*
+ * On a miss, the blocks of the rest of the request (and a little more:
+ * a sequential reader's next read) are read in one batch.
+ */
+static void
+readahead(struct ext2_node *n, uint64_t lblk, uint64_t left)
+{
+	struct ext2_fs *fs = n->fs;
+	uint64_t want = MIN(((left + fs->bsize - 1) >> fs->bshift) + EXT2_RA_EXTRA,
+			    (uint64_t)EXT2_RA_MAX);
+	uint64_t list[EXT2_RA_MAX], pblk, run;
+	unsigned k = 0;
+
+	for (uint64_t i = 0; i < want; i += run) {
+		if (ext2_bmap(n, lblk + i, false, &pblk, &run, NULL) || run == 0)
+			break;
+		if (pblk)
+			list[k++] = pblk;
+		else if (lblk + i + run > ext2_max_blocks(fs))
+			break;
+	}
+	if (k > 1)
+		blk_bread_ahead(fs->cache, list, k);
 }
 
 ssize_t
@@ -58,6 +88,8 @@ ext2_read(struct vfs_vnode *vn, struct vfs_uio *u, uint64_t off)
 			r = vfs_uio_zero(u, len);
 		} else {
 			len = (size_t)MIN((uint64_t)(fs->bsize - in), end - off);
+			if (!blk_cached(fs->cache, pblk))
+				readahead(n, off >> fs->bshift, end - off);
 			if ((err = blk_bread(fs->cache, pblk, &b)) != 0) {
 				r = err;
 				break;

@@ -61,6 +61,11 @@ int blk_cache_destroy(struct blk_cache *c);
 
 /* The block, read from the device if not cached; referenced. */
 int blk_bread(struct blk_cache *c, uint64_t blkno, struct blk_buf **out);
+/* Whether the block is cached (a read would not touch the device). */
+bool blk_cached(struct blk_cache *c, uint64_t blkno);
+/* Readahead: the uncached blocks of the list read with every request in
+ * flight at once (n bounded by the cache); no errors. */
+void blk_bread_ahead(struct blk_cache *c, const uint64_t *blknos, unsigned n);
 /* The block without reading it, for callers about to fill all of it. */
 int blk_bget(struct blk_cache *c, uint64_t blkno, struct blk_buf **out);
 /* Marks the block modified: it is written back by blk_sync or eviction

@@ -130,6 +130,46 @@ test_sync_inflight_then_flush(void **state)
 	assert_int_equal(f->nlog, 0);
 }
 
+/* Readahead: the uncached blocks of a list in one batch, then hits. */
+static void
+test_read_ahead(void **state)
+{
+	uint64_t list[24];
+	struct blk_buf *b;
+	struct blk_cache_stats st;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 24; i++)
+		list[i] = 100 + 2 * i;
+	assert_int_equal(blk_bread(c, list[5], &b), 0);	/* already cached */
+	blk_brelse(b);
+	fake_clear_log(f);
+	f->max_queued = 0;
+	blk_bread_ahead(c, list, 24);
+	assert_int_equal(f->nreads, 23);
+	assert_int_equal(f->max_queued, 23);	/* all in flight at once */
+	assert_true(blk_cached(c, list[0]) && blk_cached(c, list[23]));
+	assert_false(blk_cached(c, 101));
+	blk_cache_stats(c, &st);
+	for (i = 0; i < 24; i++) {
+		assert_int_equal(blk_bread(c, list[i], &b), 0);
+		assert_memory_equal(b->data, disk(list[i]), BS);
+		blk_brelse(b);
+	}
+	assert_int_equal(f->nreads, 23);	/* every read a hit */
+	/* a failing block is left out, quietly; blk_bread then says why */
+	f->fail_op = BLK_READ;
+	f->fail_sector = 300 * (BS / 512);
+	list[0] = 300;
+	list[1] = 301;
+	blk_bread_ahead(c, list, 2);
+	assert_false(blk_cached(c, 300));
+	assert_true(blk_cached(c, 301));
+	assert_int_equal(blk_bread(c, 300, &b), -EIO);
+	f->fail_op = -1;
+}
+
 /* A device whose queue holds 3: -EAGAIN is waited out, nothing lost. */
 static void
 test_queue_full(void **state)
@@ -717,6 +757,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_read_hits),
+		T(test_read_ahead),
 		T(test_past_end),
 		T(test_sync_inflight_then_flush),
 		T(test_queue_full),
