@@ -82,7 +82,7 @@ def python_root(env):
         # a disk root carries its program and arguments: one per script
         img_s = os.path.join(env.tmp, os.path.basename(s) + ".img")
         p = sh([sys.executable, o.tessera, "build", "-q", "--format", "raw",
-                "-o", img_s, "--mem", "256M", "--dir", "/usr/lib/python3.11",
+                "--kernel", o.kernel, "-o", img_s, "--mem", "256M", "--dir", "/usr/lib/python3.11",
                 "--file", f"{s}:/script.py", "/usr/bin/python3", "--",
                 "/script.py"])
         if p.returncode != 0:

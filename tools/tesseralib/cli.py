@@ -337,8 +337,15 @@ def build_disk(opts, spec):
     tree = image.build_tree(spec, Progress("packing", opts.quiet))
     size = disk.parse_size(opts.disk_size) if opts.disk_size else None
     # the kernel goes in too, so the disk boots on its own
-    tree.add_file(disk.KERNEL_PATH, find_kernel(opts.kernel), 0o644,
-                  os.path.getsize(find_kernel(opts.kernel)))
+    try:
+        kernel = find_kernel(opts.kernel)
+        tree.add_file(disk.KERNEL_PATH, kernel, 0o644, os.path.getsize(kernel))
+    except UserError:
+        if opts.kernel:
+            raise
+        if not opts.quiet:
+            print("tessera: no kernel found to put in the disk; boot it with "
+                  "`tessera run --kernel ELF`", file=sys.stderr)
     disk.build(tree, opts.output, opts.format, size)
     if not opts.quiet:
         print(f"tessera: wrote {opts.output} ({opts.format}; boot it with "
