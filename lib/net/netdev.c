@@ -89,7 +89,7 @@ dev_netif_init(struct netif *nif)
 		    NETIF_CHECKSUM_CHECK_TCP | NETIF_CHECKSUM_CHECK_ICMP |
 		    NETIF_CHECKSUM_CHECK_ICMP6);
 	if (dev->features & NET_F_TX_CSUM)
-		csum &= ~(NETIF_CHECKSUM_GEN_UDP | NETIF_CHECKSUM_GEN_TCP);
+		csum &= ~NETIF_CHECKSUM_GEN_TCP;
 	NETIF_SET_CHECKSUM_CTRL(nif, csum);
 	return ERR_OK;
 }
@@ -175,8 +175,21 @@ net_dev_link(struct net_dev *dev, bool up)
 int
 net_dev_rx(struct net_dev *dev, const void *frame, size_t len)
 {
+	return net_dev_rx_flags(dev, frame, len, 0);
+}
+
+/*
+ * lwIP handles a frame to the end (reassembly and TCP included) inside
+ * nif->input, so the interface's checksum flags can be lifted for just
+ * that call.
+ */
+int
+net_dev_rx_flags(struct net_dev *dev, const void *frame, size_t len,
+    unsigned flags)
+{
 	struct netif *nif = dev->netif;
 	size_t plen = len < ETH_MIN_FRAME ? ETH_MIN_FRAME : len;
+	u16_t csum = nif->chksum_flags;
 	struct pbuf *p;
 
 	if (len < SIZEOF_ETH_HDR || len > (size_t)nif->mtu + ETH_MAX_HDR) {
@@ -191,7 +204,11 @@ net_dev_rx(struct net_dev *dev, const void *frame, size_t len)
 	memcpy(p->payload, frame, len);
 	memset((char *)p->payload + len, 0, plen - len);
 	dev->rx_frames++;
+	if (flags & NET_RX_L4_CSUM_OK)
+		NETIF_SET_CHECKSUM_CTRL(nif, csum & ~(NETIF_CHECKSUM_CHECK_TCP |
+		    NETIF_CHECKSUM_CHECK_UDP));
 	if (nif->input(p, nif) != ERR_OK)
 		pbuf_free(p);
+	NETIF_SET_CHECKSUM_CTRL(nif, csum);
 	return 0;
 }

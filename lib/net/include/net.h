@@ -38,8 +38,11 @@ struct net_frame_seg {
 #define NET_F_RX_CSUM	(1u << 0)	/* received frames' IP/TCP/UDP/ICMP
 					   checksums are verified (or known
 					   good): lwIP skips its checks */
-#define NET_F_TX_CSUM	(1u << 1)	/* the device fills TCP/UDP checksums
-					   of sent frames: lwIP leaves them 0 */
+#define NET_F_TX_CSUM	(1u << 1)	/* the device fills TCP checksums of
+					   sent frames: lwIP leaves them 0.
+					   UDP's stay lwIP's: it fragments a
+					   datagram after summing it, and no
+					   device can sum across fragments */
 
 struct net_dev_ops {
 	/*
@@ -99,6 +102,15 @@ void net_dev_link(struct net_dev *dev, bool up);
  * count as dropped).  Malformed contents are lwIP's to drop.
  */
 int net_dev_rx(struct net_dev *dev, const void *frame, size_t len);
+/*
+ * The same, with what the device knows about the frame (NET_RX_*).  lwIP
+ * checks checksums per interface; the flags lift its TCP/UDP checks for
+ * this one frame only, so frames the device vouches for skip them while
+ * the others (and IP fragments, reassembled later) are still checked.
+ */
+int net_dev_rx_flags(struct net_dev *dev, const void *frame, size_t len,
+		     unsigned flags);
+#define NET_RX_L4_CSUM_OK	(1u << 0)	/* TCP/UDP checksum known good */
 
 /*
  * Static IPv4 configuration instead of DHCP: addr is "a.b.c.d/len",
