@@ -16,6 +16,7 @@
 #include "net.h"
 
 #include "fs.h"
+#include "plat.h"
 #include "proc.h"
 #include "sock.h"
 #include "syscalls.h"
@@ -27,6 +28,13 @@
 #define TCP_NODELAY	1
 #define TCP_MAXSEG	2
 #define TCP_CORK	3
+/*
+ * How long a corked partial segment may wait for the uncork.  Linux says
+ * 200 ms; programs that cork uncork when they are done (nginx does when
+ * a response is complete, mostly), so the limit only bounds the stall of
+ * those that forget, and a short one costs nothing else.
+ */
+#define CORK_WAIT_NS	2000000ull
 #define TCP_KEEPIDLE	4
 #define TCP_KEEPINTVL	5
 #define TCP_KEEPCNT	6
@@ -43,7 +51,8 @@ struct inet_sock {
 	} pcb;
 	struct pbuf *rx;		/* TCP: received, not yet read */
 	bool rx_eof, connecting, connected, v6only, listener;
-	bool corked;			/* TCP_CORK: writes queue, unsent */
+	bool corked;			/* TCP_CORK: partial segments wait */
+	struct sched_timer cork_timer;	/* ... at most CORK_WAIT_NS */
 	int err;			/* errno to report once (positive) */
 	struct list backlog;		/* listener: accepted, not yet taken */
 	int nbacklog, max_backlog;
@@ -478,6 +487,17 @@ static long take_error(struct inet_sock *i)
 	return e;
 }
 
+/* The cork's time is up: what waits goes. */
+static void cork_flush(void *arg)
+{
+	struct inet_sock *i = arg;
+
+	if (i->pcb.tcp) {
+		tcp_output(i->pcb.tcp);
+		net_poll_timers();
+	}
+}
+
 static long tcp_send(struct inet_sock *i, struct sock_msg *m)
 {
 	struct tcp_pcb *pcb = i->pcb.tcp;
@@ -502,8 +522,11 @@ static long tcp_send(struct inet_sock *i, struct sock_msg *m)
 			got = -EAGAIN;
 		else if (e != ERR_OK)
 			got = lwip_errno(e);
-		else if (!i->corked)
-			tcp_output(pcb);
+		else if (!i->corked || pcb->snd_lbb - pcb->snd_nxt >= pcb->mss)
+			tcp_output(pcb);	/* corked: full segments only */
+		else if (!i->cork_timer.armed)
+			sched_timer_arm(&i->cork_timer, plat_monotonic_ns() +
+					CORK_WAIT_NS, cork_flush, i);
 	}
 	mm_free(buf);
 	net_poll_timers();		/* deliver loopback traffic now */
@@ -675,11 +698,14 @@ static long inet_setopt(struct sock *s, int level, int name, const void *v, uint
 			return 0;
 		case TCP_CORK:
 			/* Linux holds partial frames while corked and sends
-			 * them at uncork; lwIP segments what is queued (full
-			 * frames leave when its timer or the window allows). */
+			 * them at uncork; here writes send only once a full
+			 * segment is queued (tcp_send), and the rest goes at
+			 * uncork or with the next ACK's output. */
 			i->corked = val != 0;
-			if (!i->corked)
+			if (!i->corked) {
+				sched_timer_cancel(&i->cork_timer);
 				tcp_output(pcb);
+			}
 			return 0;
 		case TCP_KEEPIDLE: pcb->keep_idle = (u32_t)val * 1000; return 0;
 		case TCP_KEEPINTVL: pcb->keep_intvl = (u32_t)val * 1000; return 0;
@@ -773,6 +799,7 @@ static void inet_release(struct sock *s)
 {
 	struct inet_sock *i = is(s);
 
+	sched_timer_cancel(&i->cork_timer);
 	while (!list_empty(&i->backlog)) {	/* accepted, never taken */
 		struct inet_sock *c = list_entry(i->backlog.next, struct inet_sock,
 						 backlog_link);
