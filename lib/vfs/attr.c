@@ -357,3 +357,21 @@ vfs_fstatfs(struct vfs_file *f, struct vfs_statfs *sf)
 		return -EBADF;
 	return statfs_sb(f->vn->sb, sf);
 }
+
+void
+vfs_attr_apply(struct vfs_vnode *vn, const struct vfs_attr *a)
+{
+	if (a->mask & VFS_ATTR_MODE)
+		vn->mode = (vn->mode & VFS_S_IFMT) | (a->mode & 07777);
+	if (a->mask & VFS_ATTR_UID)
+		vn->uid = a->uid;
+	if (a->mask & VFS_ATTR_GID)
+		vn->gid = a->gid;
+	vfs_vnode_touch(vn, VFS_ATTR_CTIME);
+	if (a->mask & VFS_ATTR_ATIME)
+		vn->atime = a->atime;
+	if (a->mask & VFS_ATTR_MTIME)
+		vn->mtime = a->mtime;
+	if (a->mask & VFS_ATTR_CTIME)
+		vn->ctime = a->ctime;
+}

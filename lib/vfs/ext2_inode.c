@@ -586,19 +586,7 @@ ext2_setattr(struct vfs_vnode *vn, const struct vfs_attr *a)
 	if ((a->mask & VFS_ATTR_SIZE) && a->size != vn->size &&
 	    (err = ext2_truncate(n, a->size)) != 0)
 		return err;
-	if (a->mask & VFS_ATTR_MODE)
-		vn->mode = (vn->mode & VFS_S_IFMT) | (a->mode & 07777);
-	if (a->mask & VFS_ATTR_UID)
-		vn->uid = a->uid;
-	if (a->mask & VFS_ATTR_GID)
-		vn->gid = a->gid;
-	vfs_vnode_touch(vn, VFS_ATTR_CTIME);
-	if (a->mask & VFS_ATTR_ATIME)
-		vn->atime = a->atime;
-	if (a->mask & VFS_ATTR_MTIME)
-		vn->mtime = a->mtime;
-	if (a->mask & VFS_ATTR_CTIME)
-		vn->ctime = a->ctime;
+	vfs_attr_apply(vn, a);
 	return ext2_iupdate(n);
 }
 

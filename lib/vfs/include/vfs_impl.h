@@ -190,6 +190,9 @@ struct vfs_vnode *vfs_vnode_alloc(struct vfs_sb *sb,
 				  const struct vfs_vnode_ops *ops, uint32_t mode);
 void vfs_vnode_free(struct vfs_vnode *vn);	/* for evict */
 void vfs_vnode_touch(struct vfs_vnode *vn, unsigned which);	/* VFS_ATTR_*TIME */
+/* The common part of a setattr op: a's mode, owner and times onto vn,
+ * ctime touched first (the size is the filesystem's to change). */
+void vfs_attr_apply(struct vfs_vnode *vn, const struct vfs_attr *a);
 
 /* A file not backed by a path (pipes, sockets, eventfds), refs = 1. */
 struct vfs_file *vfs_file_alloc(const struct vfs_file_ops *ops,

@@ -169,7 +169,7 @@ static void test_ext4_1k(void **s) { roundtrip("ext4", 1024, true); }
 static void
 test_rdonly(void **state)
 {
-	char img[4096], sum1[256], sum2[256];
+	char img[4096], sum1[4096 + 32], sum2[4096 + 32];
 	struct tdev *t;
 	FILE *p;
 
