@@ -276,29 +276,35 @@ seek_data(struct vfs_file *f, int64_t off, int whence)
 	return whence == VFS_SEEK_DATA ? off : (int64_t)vn->size;
 }
 
+int
+vfs_whence_base(const struct vfs_file *f, int whence, int64_t *base)
+{
+	switch (whence) {
+	case VFS_SEEK_SET:
+		*base = 0;
+		return 0;
+	case VFS_SEEK_CUR:
+		*base = (int64_t)f->off;
+		return 0;
+	case VFS_SEEK_END:
+		*base = f->vn != NULL ? (int64_t)f->vn->size : 0;
+		return 0;
+	}
+	return -EINVAL;
+}
+
 static int64_t
 vnode_lseek(struct vfs_file *f, int64_t off, int whence)
 {
 	int64_t base;
 
-	switch (whence) {
-	case VFS_SEEK_SET:
-		base = 0;
-		break;
-	case VFS_SEEK_CUR:
-		base = (int64_t)f->off;
-		break;
-	case VFS_SEEK_END:
-		base = (int64_t)f->vn->size;
-		break;
-	case VFS_SEEK_DATA:
-	case VFS_SEEK_HOLE:
+	if (whence == VFS_SEEK_DATA || whence == VFS_SEEK_HOLE) {
 		if ((base = seek_data(f, off, whence)) >= 0)
 			f->off = (uint64_t)base;
 		return base;
-	default:
-		return -EINVAL;
 	}
+	if (vfs_whence_base(f, whence, &base))
+		return -EINVAL;
 	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
 		return -EINVAL;
 	f->off = (uint64_t)(base + off);

@@ -135,19 +135,8 @@ vfs_lock_span(struct vfs_file *f, int whence, int64_t start, int64_t len,
 {
 	int64_t base;
 
-	switch (whence) {
-	case VFS_SEEK_SET:
-		base = 0;
-		break;
-	case VFS_SEEK_CUR:
-		base = (int64_t)f->off;
-		break;
-	case VFS_SEEK_END:
-		base = f->vn != NULL ? (int64_t)f->vn->size : 0;
-		break;
-	default:
+	if (vfs_whence_base(f, whence, &base))
 		return -EINVAL;
-	}
 	if (start > INT64_MAX - base)
 		return -EOVERFLOW;
 	start += base;

@@ -86,4 +86,8 @@ void vfs_lock_release_file(struct vfs_file *f);
 /* ---- file.c ---- */
 extern const struct vfs_file_ops vfs_path_fops;
 
+/* file.c: where SEEK_SET/CUR/END count from (lseek and lock ranges);
+ * -EINVAL for any other whence. */
+int vfs_whence_base(const struct vfs_file *f, int whence, int64_t *base);
+
 #endif
